@@ -1,0 +1,44 @@
+package dev.tributary.pipeline;
+
+import dev.tributary.events.DeadLetter;
+import dev.tributary.pipeline.config.Flow;
+import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.flows.FlowContext;
+import dev.tributary.pipeline.flows.FlowGraph;
+import dev.tributary.pipeline.flows.IntegrationFlow;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole job graph: every enabled flow, and one exactly-once dead-letter sink for all of them. Sources and
+ * sinks are passed in (through the context), so tests run exactly this graph against real servers.
+ */
+public final class TributaryJob {
+
+    /** The flows this release knows, by the setting value that enables them. */
+    static final Map<Flow, FlowGraph> FLOWS = Map.of(Flow.INTEGRATION, new IntegrationFlow());
+
+    private TributaryJob() {}
+
+    public static void build(FlowContext context) {
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        for (Flow flow : context.settings().get(JobSettings.FLOWS)) {
+            FlowGraph graph = FLOWS.get(flow);
+            if (graph == null) {
+                throw new IllegalArgumentException("flow '" + flow.name().toLowerCase() + "' is not part of this release;"
+                        + " enable one of " + FLOWS.keySet() + " in setting 'flows'");
+            }
+            deadLetters.add(graph.build(context));
+        }
+        DataStream<DeadLetter> all = deadLetters.get(0);
+        for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
+            all = all.union(more);
+        }
+        all.sinkTo(context.sinks().deadLetters())
+                .uid("dead-letter-sink").name("Kafka " + context.settings().get(JobSettings.TOPIC_DEAD_LETTER));
+    }
+}

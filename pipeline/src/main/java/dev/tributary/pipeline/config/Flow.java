@@ -1,0 +1,11 @@
+package dev.tributary.pipeline.config;
+
+/** The flows of the job; each is switched on by the {@code flows} setting. */
+public enum Flow {
+    /** Every source topic decoded (JSON or Avro), validated, and republished as Avro on one channel. */
+    INTEGRATION,
+    TELEMETRY,
+    ASSETS,
+    OBSERVATIONS,
+    LAKE
+}

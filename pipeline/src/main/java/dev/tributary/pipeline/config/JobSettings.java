@@ -1,0 +1,274 @@
+package dev.tributary.pipeline.config;
+
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the job, typed and validated in one place before the graph is built.
+ *
+ * <p>Values come from a properties file and {@code --key value} arguments (see {@link Arguments}). A value may
+ * reference the environment as {@code ${env:NAME}}, which is how secrets reach the job without being written
+ * in a file: {@code kafka.client.sasl.jaas.config=${env:KAFKA_JAAS}}. Keys under {@code kafka.client.} pass
+ * through to the Kafka clients (security protocol, SASL, TLS).
+ */
+public final class JobSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|api-?key|credential).*");
+
+    public static final Setting<String> JOB_NAME =
+            Setting.of("job.name", Setting.ValueParser.text(), "Tributary", "name of the job in the Flink web UI");
+    public static final Setting<Set<Flow>> FLOWS = Setting.of("flows", Parsers.enumSet(Flow.class), "integration",
+            "flows to run, comma-separated: integration, telemetry, assets, observations, lake");
+
+    public static final Setting<List<String>> KAFKA_BOOTSTRAP = Setting.of("kafka.bootstrap-servers",
+            Parsers.hostPorts(), "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port]");
+    public static final Setting<String> KAFKA_GROUP_ID = Setting.of("kafka.group-id", Setting.ValueParser.text(),
+            "tributary", "consumer group id (offsets live in checkpoints; the group only shows progress/lag)");
+    public static final Setting<String> KAFKA_TX_PREFIX = Setting.of("kafka.transactional-id-prefix",
+            Setting.ValueParser.text(), "tributary",
+            "prefix of the exactly-once sinks' transactional ids; must be unique per job on a Kafka cluster");
+    public static final Setting<Duration> KAFKA_TX_TIMEOUT = Setting.of("kafka.transaction-timeout",
+            Parsers.duration(), "15min",
+            "Kafka transaction timeout; must exceed the longest checkpoint plus restart time, and not exceed the broker's transaction.max.timeout.ms");
+    public static final Setting<StartingOffsets> KAFKA_STARTING_OFFSETS = Setting.of("kafka.starting-offsets",
+            Parsers.oneOf(StartingOffsets.class), "committed-or-earliest",
+            "where sources start without a checkpoint: committed-or-earliest, earliest, latest");
+    public static final Setting<Boolean> KAFKA_CHECK_REACHABLE = Setting.of("kafka.check-reachable", Parsers.bool(),
+            "true", "check before the job starts that a bootstrap server accepts connections");
+
+    public static final Setting<String> TOPIC_DEAD_LETTER = topic("dead-letter", "pipeline.dead-letter",
+            "where every rejected record goes, with the reason and its source offset");
+    public static final Setting<String> TOPIC_VALIDATED = topic("validated", "pipeline.validated",
+            "integration flow output: every valid input record as Avro single-object encoding, keyed by id");
+    public static final Setting<List<String>> TOPICS_ASSETS_ANNOUNCED = inputTopics("assets-announced",
+            "assets.announced", "HQ asset announcements (AssetAnnounced)");
+    public static final Setting<List<String>> TOPICS_ASSETS_REQUESTED = inputTopics("assets-requested",
+            "assets.requested", "edge asset requests (AssetRequest)");
+    public static final Setting<List<String>> TOPICS_HOVERBOARD = inputTopics("telemetry-hoverboard",
+            "telemetry.hoverboard", "device readings (HoverboardReading)");
+    public static final Setting<List<String>> TOPICS_CUSTOMER = inputTopics("telemetry-customer",
+            "telemetry.customer", "customer profiles (Customer)");
+    public static final Setting<List<String>> TOPICS_TRIP = inputTopics("telemetry-trip", "telemetry.trip",
+            "trips (Trip)");
+    public static final Setting<List<String>> TOPICS_OBSERVATIONS = inputTopics("observations",
+            "observations.gbif,observations.obis,observations.idigbio",
+            "occurrence streams (Observation), one topic per source");
+
+    public static final Setting<Long> DECODE_MAX_PAYLOAD = Setting.of("decode.max-payload", Parsers.bytes(), "1mb",
+            "largest accepted Kafka message; larger ones are dead-lettered as OVERSIZED");
+
+    /** Every declared setting, in the order {@code --help} lists them. */
+    public static final List<Setting<?>> ALL = List.of(
+            JOB_NAME, FLOWS,
+            KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TX_PREFIX, KAFKA_TX_TIMEOUT, KAFKA_STARTING_OFFSETS,
+            KAFKA_CHECK_REACHABLE,
+            TOPIC_DEAD_LETTER, TOPIC_VALIDATED, TOPICS_ASSETS_ANNOUNCED, TOPICS_ASSETS_REQUESTED, TOPICS_HOVERBOARD,
+            TOPICS_CUSTOMER, TOPICS_TRIP, TOPICS_OBSERVATIONS,
+            DECODE_MAX_PAYLOAD);
+
+    private final Map<String, Object> values;
+    private final Map<String, String> kafkaClient;
+
+    private JobSettings(Map<String, Object> values, Map<String, String> kafkaClient) {
+        this.values = values;
+        this.kafkaClient = kafkaClient;
+    }
+
+    private static Setting<String> topic(String name, String defaultTopic, String description) {
+        return Setting.of("topics." + name, Parsers.topicName(), defaultTopic, description);
+    }
+
+    private static Setting<List<String>> inputTopics(String name, String defaultTopics, String description) {
+        return Setting.of("topics." + name, Parsers.topicNames(), defaultTopics, description + "; comma-separated");
+    }
+
+    /** Parses and validates; throws {@link InvalidSettingsException} naming every bad setting. */
+    public static JobSettings parse(Map<String, String> raw, Map<String, String> environment) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Setting<?>> byKey = new LinkedHashMap<>();
+        ALL.forEach(s -> byKey.put(s.key(), s));
+
+        Map<String, String> kafkaClient = new TreeMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(KAFKA_CLIENT_PREFIX)) {
+                String resolved = resolveEnv(key, e.getValue(), environment, problems);
+                if (resolved != null) {
+                    kafkaClient.put(key.substring(KAFKA_CLIENT_PREFIX.length()), resolved);
+                }
+            } else if (!byKey.containsKey(key)) {
+                problems.add("unknown setting '" + key + "'" + suggestion(key, byKey.keySet()));
+            }
+        }
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            String text = raw.containsKey(s.key()) ? resolveEnv(s.key(), raw.get(s.key()), environment, problems)
+                    : s.defaultText();
+            if (text == null && raw.containsKey(s.key())) {
+                continue; // unresolved ${env:...}: already reported
+            }
+            if (text == null) {
+                problems.add("setting '" + s.key() + "' is required: " + s.description());
+                continue;
+            }
+            try {
+                values.put(s.key(), s.parser().parse(text));
+            } catch (IllegalArgumentException ex) {
+                problems.add("setting '" + s.key() + "' " + ex.getMessage()
+                        + (s.defaultText() != null && !s.secret() ? " (default: " + s.defaultText() + ")" : ""));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return new JobSettings(Collections.unmodifiableMap(values), Collections.unmodifiableMap(kafkaClient));
+    }
+
+    /**
+     * Checks that need the network, separated from {@link #parse} so tests and {@code --help} stay offline.
+     * Throws {@link InvalidSettingsException} naming the setting.
+     */
+    public void checkReachable(Duration timeout) {
+        if (!get(KAFKA_CHECK_REACHABLE)) {
+            return;
+        }
+        List<String> servers = get(KAFKA_BOOTSTRAP);
+        List<String> failures = new ArrayList<>();
+        for (String server : servers) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(server.substring(colon + 1));
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+                return;
+            } catch (Exception e) {
+                failures.add(server + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
+        }
+        throw new InvalidSettingsException(List.of("setting '" + KAFKA_BOOTSTRAP.key() + "': no bootstrap server accepts"
+                + " connections: " + String.join(", ", failures)
+                + ". Fix the address, start the broker (bin/stack up kafka), or set kafka.check-reachable=false"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting.key());
+        if (v == null) {
+            throw new IllegalArgumentException("setting " + setting.key() + " is not declared in JobSettings.ALL");
+        }
+        return (T) v;
+    }
+
+    /** Kafka client properties: bootstrap servers plus every {@code kafka.client.*} pass-through setting. */
+    public Properties kafkaClientProperties() {
+        Properties props = new Properties();
+        kafkaClient.forEach(props::setProperty);
+        props.setProperty("bootstrap.servers", String.join(",", get(KAFKA_BOOTSTRAP)));
+        return props;
+    }
+
+    /** Settings as text for logs and the web UI's job configuration, secrets masked. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            out.put(s.key(), s.secret() ? "******" : String.valueOf(values.get(s.key())));
+        }
+        kafkaClient.forEach((k, v) -> out.put(KAFKA_CLIENT_PREFIX + k, isSecretKey(k) ? "******" : v));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "JobSettings" + describe();
+    }
+
+    /** The text {@code --help} prints: every setting, its default and meaning. */
+    public static String help() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Tributary job settings (properties file via --config <file>, overrides as --key value).\n");
+        sb.append("A value may be ${env:NAME} to read it from the environment (use this for secrets).\n\n");
+        int width = ALL.stream().map(Setting::key).max(Comparator.comparingInt(String::length)).orElse("").length();
+        for (Setting<?> s : ALL) {
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", s.key(), s.description()));
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s  default: %s%n", "",
+                    s.isRequired() ? "(required)" : s.defaultText().isEmpty() ? "(empty)" : s.defaultText()));
+        }
+        sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", KAFKA_CLIENT_PREFIX + "*",
+                "passed to every Kafka client, e.g. kafka.client.security.protocol=SASL_SSL"));
+        return sb.toString();
+    }
+
+    static boolean isSecretKey(String key) {
+        return SECRET_KEY.matcher(key).matches();
+    }
+
+    private static String resolveEnv(String key, String value, Map<String, String> env, List<String> problems) {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        boolean ok = true;
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            if (v == null) {
+                problems.add("setting '" + key + "' reads environment variable " + m.group(1)
+                        + ", which is not set: export it before starting the job");
+                ok = false;
+                v = "";
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return ok ? sb.toString() : null;
+    }
+
+    private static String suggestion(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = levenshtein(key, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 4)
+                ? ": did you mean '" + best + "'?" : ": see --help for the known settings";
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tributary.pipeline.config;
+
+import dev.tributary.pipeline.config.Setting.ValueParser;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for setting values. Each failure message says what was expected, so the user can fix it. */
+final class Parsers {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|min|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
+
+    private Parsers() {}
+
+    static ValueParser<Integer> positiveInt() {
+        return s -> {
+            try {
+                int v = Integer.parseInt(s.trim());
+                if (v <= 0) {
+                    throw new IllegalArgumentException("must be a positive whole number, got " + s);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a positive whole number, got '" + s + "'");
+            }
+        };
+    }
+
+    static ValueParser<Boolean> bool() {
+        return s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("must be true or false, got '" + s + "'");
+        };
+    }
+
+    /** Durations like {@code 500ms}, {@code 30s}, {@code 2min}, {@code 1h}. */
+    static ValueParser<Duration> duration() {
+        return s -> {
+            Matcher m = DURATION.matcher(s.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 2min or 1h, got '" + s + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "min", "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be longer than zero, got '" + s + "'");
+            }
+            return d;
+        };
+    }
+
+    /** Byte sizes like {@code 1048576}, {@code 64kb}, {@code 10mb}. */
+    static ValueParser<Long> bytes() {
+        return s -> {
+            Matcher m = SIZE.matcher(s.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be a size such as 65536, 64kb or 10mb, got '" + s + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+            long v = switch (unit) {
+                case "kb" -> n * 1024;
+                case "mb" -> n * 1024 * 1024;
+                case "gb" -> n * 1024 * 1024 * 1024;
+                default -> n;
+            };
+            if (v <= 0) {
+                throw new IllegalArgumentException("must be larger than zero, got '" + s + "'");
+            }
+            return v;
+        };
+    }
+
+    /** Comma-separated list; blanks are dropped. */
+    static ValueParser<List<String>> list() {
+        return s -> Arrays.stream(s.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** Comma-separated {@code host:port} pairs (Kafka bootstrap servers). */
+    static ValueParser<List<String>> hostPorts() {
+        return s -> {
+            List<String> values = list().parse(s);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("must name at least one host:port, e.g. 127.0.0.1:9092");
+            }
+            for (String v : values) {
+                if (!HOST_PORT.matcher(v).matches()) {
+                    throw new IllegalArgumentException("'" + v + "' is not host:port (e.g. broker-1:9092)");
+                }
+                int port = Integer.parseInt(v.substring(v.lastIndexOf(':') + 1));
+                if (port < 1 || port > 65535) {
+                    throw new IllegalArgumentException("'" + v + "' has a port outside 1-65535");
+                }
+            }
+            return values;
+        };
+    }
+
+    /** A Kafka topic name: 1-249 of [a-zA-Z0-9._-]. */
+    static ValueParser<String> topicName() {
+        return s -> {
+            String t = s.trim();
+            if (!t.matches("[a-zA-Z0-9._\\-]{1,249}")) {
+                throw new IllegalArgumentException("must be a Kafka topic name (letters, digits, '.', '_', '-'), got '" + s + "'");
+            }
+            return t;
+        };
+    }
+
+    /** One or more comma-separated Kafka topic names. */
+    static ValueParser<List<String>> topicNames() {
+        return s -> {
+            List<String> topics = list().parse(s).stream().map(t -> topicName().parse(t)).toList();
+            if (topics.isEmpty()) {
+                throw new IllegalArgumentException("must name at least one topic");
+            }
+            return topics;
+        };
+    }
+
+    /** An absolute http(s) URL. */
+    static ValueParser<URI> httpUrl() {
+        return s -> {
+            URI uri;
+            try {
+                uri = URI.create(s.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("is not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be an http:// or https:// URL with a host, got '" + s + "'");
+            }
+            return uri;
+        };
+    }
+
+    /** One or more values of an enum, comma-separated, case-insensitive. */
+    static <E extends Enum<E>> ValueParser<Set<E>> enumSet(Class<E> type) {
+        return s -> {
+            EnumSet<E> set = EnumSet.noneOf(type);
+            for (String v : list().parse(s)) {
+                set.add(oneOf(type).parse(v));
+            }
+            return set;
+        };
+    }
+
+    static <E extends Enum<E>> ValueParser<E> oneOf(Class<E> type) {
+        return s -> {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(s.trim().replace('-', '_'))) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + s + "'");
+        };
+    }
+}

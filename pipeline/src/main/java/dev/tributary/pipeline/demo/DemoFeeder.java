@@ -1,0 +1,176 @@
+package dev.tributary.pipeline.demo;
+
+import dev.tributary.events.Customer;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.events.Trip;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Feeds the demo: hoverboard readings, customers, trips and occurrence records, as JSON and as Avro, with a
+ * few malformed records on purpose so the dead-letter topic has something to show.
+ *
+ * <p>Producers partition by a consistent hash of the entity id: the record key is the id (for trips the
+ * {@code hoverboardId/customerId} pair), and Kafka's default partitioner hashes the key. That is the contract
+ * that keeps each id's records in order.
+ *
+ * <p>Usage: {@code DemoFeeder [--bootstrap host:port] [--rate records-per-second] [--seconds n]}
+ */
+public final class DemoFeeder {
+
+    private static final String[] KINGDOMS = {"Animalia", "Plantae", "Fungi", "Chromista", "Bacteria"};
+    private static final String[] SPECIES = {"Puma concolor", "Quercus robur", "Amanita muscaria",
+            "Macrocystis pyrifera", "Delphinus delphis", "Bufo bufo", "Pinus sylvestris", "Vulpes vulpes"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SOURCES = List.of("gbif", "obis", "idigbio");
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Random random = new Random(42);
+    private final long[] seqPerDevice;
+    private long sent;
+
+    private DemoFeeder(String bootstrap, int devices) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("linger.ms", "20");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.seqPerDevice = new long[devices];
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = "127.0.0.1:9092";
+        int rate = 20;
+        long seconds = Long.MAX_VALUE;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--bootstrap" -> bootstrap = args[i + 1];
+                case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: DemoFeeder [--bootstrap host:port] [--rate n] [--seconds n]");
+            }
+        }
+        DemoFeeder feeder = new DemoFeeder(bootstrap, 20);
+        int perTick = rate;
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicLong tick = new AtomicLong();
+        ticks.scheduleAtFixedRate(() -> {
+            try {
+                long t = tick.getAndIncrement();
+                for (int i = 0; i < perTick; i++) {
+                    feeder.sendOne(t * perTick + i);
+                }
+                feeder.producer.flush();
+                if (t % 10 == 0) {
+                    System.out.printf(Locale.ROOT, "demo feeder: %d records sent%n", feeder.sent);
+                }
+            } catch (Exception e) {
+                e.printStackTrace();
+                finished.countDown();
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ticks.shutdownNow();
+            feeder.producer.close(Duration.ofSeconds(5));
+        }));
+        if (seconds == Long.MAX_VALUE) {
+            finished.await();
+        } else {
+            finished.await(seconds, TimeUnit.SECONDS);
+        }
+        ticks.shutdownNow();
+        ticks.awaitTermination(10, TimeUnit.SECONDS);
+        feeder.producer.close();
+    }
+
+    private void sendOne(long n) throws IOException {
+        Instant now = Instant.now();
+        int kind = (int) (n % 10);
+        if (n % 97 == 13) {
+            send("telemetry.hoverboard", "device-bad", "{\"deviceId\": \"device-7\", \"seq\": ".getBytes(StandardCharsets.UTF_8));
+        } else if (kind < 6) {
+            int d = random.nextInt(seqPerDevice.length);
+            HoverboardReading r = HoverboardReading.newBuilder()
+                    .setDeviceId("device-" + d).setSeq(++seqPerDevice[d]).setEventTime(now)
+                    .setBatteryPct(Math.max(0, 100 - seqPerDevice[d] % 100 - random.nextInt(5)))
+                    .setTemperatureC(20 + random.nextGaussian() * 8).setSpeedKmh(random.nextDouble() * 20)
+                    .setLatitude(52.37 + random.nextDouble() / 10).setLongitude(4.89 + random.nextDouble() / 10)
+                    .build();
+            send("telemetry.hoverboard", r.getDeviceId(), n % 2 == 0 ? avro(r) : json(r));
+        } else if (kind == 6) {
+            String id = "customer-" + random.nextInt(50);
+            Customer c = Customer.newBuilder().setCustomerId(id).setName("Customer " + id.substring(9))
+                    .setTier(random.nextBoolean() ? "gold" : "standard").setVersion(n).setUpdatedAt(now).build();
+            send("telemetry.customer", id, avro(c));
+        } else if (kind == 7) {
+            Trip t = Trip.newBuilder().setTripId("trip-" + n).setHoverboardId("device-" + random.nextInt(seqPerDevice.length))
+                    .setCustomerId("customer-" + random.nextInt(50)).setStartedAt(now).setVersion(1).build();
+            send("telemetry.trip", t.getHoverboardId() + "/" + t.getCustomerId(), json(t));
+        } else {
+            String source = SOURCES.get(random.nextInt(SOURCES.size()));
+            String species = SPECIES[random.nextInt(SPECIES.length)];
+            Observation o = Observation.newBuilder().setOccurrenceId(source + "-" + n).setSource(source)
+                    .setKingdom(KINGDOMS[Math.abs(species.hashCode()) % KINGDOMS.length])
+                    .setScientificName(species).setSpecies(species).setEventTime(now)
+                    .setLatitude(-60 + random.nextDouble() * 120).setLongitude(-180 + random.nextDouble() * 360).build();
+            send("observations." + source, o.getOccurrenceId(), avro(o));
+        }
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+        sent++;
+    }
+
+    /** Avro single-object encoding: the schema fingerprint travels with the record. */
+    private static byte[] avro(SpecificRecordBase record) throws IOException {
+        ByteBuffer buffer = new BinaryMessageEncoder<SpecificRecordBase>(SpecificData.get(), record.getSchema())
+                .encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** Plain JSON as a producer without Avro would write it: timestamps as ISO-8601, nulls left out. */
+    private static byte[] json(SpecificRecordBase record) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Schema.Field f : record.getSchema().getFields()) {
+            Object v = record.get(f.pos());
+            if (v instanceof Instant instant) {
+                fields.put(f.name(), instant.toString());
+            } else if (v != null) {
+                fields.put(f.name(), v instanceof CharSequence || v instanceof Number || v instanceof Boolean
+                        || v instanceof List<?> ? v : v.toString());
+            }
+        }
+        return JSON.writeValueAsBytes(fields);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tributary.pipeline.flows;
+
+import dev.tributary.events.AssetAnnounced;
+import dev.tributary.events.AssetRequest;
+import dev.tributary.events.Customer;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.events.Trip;
+import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.config.Setting;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * An event type that arrives from Kafka: its record class, the id it is keyed and ordered by, and the setting
+ * that names its topics.
+ *
+ * @param name short stable name, used in operator uids (never change it once released)
+ */
+public record EventType<T extends SpecificRecord>(
+        String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting) {
+
+    /** Serializable id extractor. */
+    @FunctionalInterface
+    public interface Id<T> extends Function<T, String>, java.io.Serializable {}
+
+    public static final EventType<AssetAnnounced> ASSET_ANNOUNCED = new EventType<>("asset-announced",
+            AssetAnnounced.class, AssetAnnounced::getAssetId, JobSettings.TOPICS_ASSETS_ANNOUNCED);
+    public static final EventType<AssetRequest> ASSET_REQUEST = new EventType<>("asset-request",
+            AssetRequest.class, AssetRequest::getAssetId, JobSettings.TOPICS_ASSETS_REQUESTED);
+    public static final EventType<HoverboardReading> HOVERBOARD_READING = new EventType<>("hoverboard-reading",
+            HoverboardReading.class, HoverboardReading::getDeviceId, JobSettings.TOPICS_HOVERBOARD);
+    public static final EventType<Customer> CUSTOMER = new EventType<>("customer",
+            Customer.class, Customer::getCustomerId, JobSettings.TOPICS_CUSTOMER);
+    /** Trips are ordered per (hoverboard, customer) pair: the producers' partitioning contract. */
+    public static final EventType<Trip> TRIP = new EventType<>("trip",
+            Trip.class, t -> t.getHoverboardId() + "/" + t.getCustomerId(), JobSettings.TOPICS_TRIP);
+    public static final EventType<Observation> OBSERVATION = new EventType<>("observation",
+            Observation.class, Observation::getOccurrenceId, JobSettings.TOPICS_OBSERVATIONS);
+
+    public static final List<EventType<?>> ALL =
+            List.of(ASSET_ANNOUNCED, ASSET_REQUEST, HOVERBOARD_READING, CUSTOMER, TRIP, OBSERVATION);
+
+    public List<String> topics(JobSettings settings) {
+        return settings.get(topicsSetting);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tributary.pipeline.flows;
+
+import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.codec.AvroEventSerializer;
+import dev.tributary.pipeline.config.JobSettings;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The integration flow: Kafka as the one channel between every source and every destination. Each input
+ * topic, JSON or Avro, is decoded and validated; rejects go to the dead-letter topic with their reason; valid
+ * records are republished as Avro (single-object encoding) on the validated topic, keyed by entity id so
+ * order per id holds, exactly once.
+ */
+public final class IntegrationFlow implements FlowGraph {
+
+    public static final String FLOW = "integration";
+
+    @Override
+    public DataStream<DeadLetter> build(FlowContext context) {
+        List<DataStream<ValidatedRecord>> validated = new ArrayList<>();
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        for (EventType<?> type : EventType.ALL) {
+            add(context, type, validated, deadLetters);
+        }
+
+        DataStream<ValidatedRecord> all = validated.get(0).union(validated.subList(1, validated.size())
+                .toArray(DataStream[]::new));
+        all.keyBy(r -> r.key)
+                .sinkTo(context.sinks().kafka("validated", context.settings().get(JobSettings.TOPIC_VALIDATED),
+                        r -> r.key.getBytes(StandardCharsets.UTF_8), r -> r.value))
+                .uid(FLOW + "-validated-sink").name("Kafka " + context.settings().get(JobSettings.TOPIC_VALIDATED));
+
+        return deadLetters.get(0).union(deadLetters.subList(1, deadLetters.size()).toArray(DataStream[]::new));
+    }
+
+    private static <T extends SpecificRecord> void add(FlowContext context, EventType<T> type,
+            List<DataStream<ValidatedRecord>> validated, List<DataStream<DeadLetter>> deadLetters) {
+        Decoding.Decoded<T> decoded = Decoding.read(context, FLOW, type);
+        deadLetters.add(decoded.deadLetters());
+        EventType.Id<T> id = type.id();
+        AvroEventSerializer<T> encoder = new AvroEventSerializer<>();
+        validated.add(decoded.records()
+                .map(r -> new ValidatedRecord(id.apply(r), encoder.serialize(r)))
+                .returns(TypeInformation.of(ValidatedRecord.class))
+                .uid(FLOW + "-" + type.name() + "-encode").name("Encode " + type.type().getSimpleName() + " as Avro"));
+    }
+}

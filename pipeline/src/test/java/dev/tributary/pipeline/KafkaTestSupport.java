@@ -1,0 +1,89 @@
+package dev.tributary.pipeline;
+
+import dev.tributary.testing.StackEnv;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** Topics, producers and read_committed consumers against the local stack's real broker. */
+public final class KafkaTestSupport {
+
+    private KafkaTestSupport() {}
+
+    public static Properties clientProperties() {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", StackEnv.kafkaBootstrap());
+        return props;
+    }
+
+    /** Creates fresh topics (a random suffix keeps test runs apart) and returns their names in order. */
+    public static List<String> createTopics(int partitions, String... baseNames) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> names = new ArrayList<>();
+        for (String base : baseNames) {
+            names.add(base + "-" + suffix);
+        }
+        try (Admin admin = Admin.create(clientProperties())) {
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+        }
+        return names;
+    }
+
+    /** Sends key/value pairs and waits until every one is acknowledged. */
+    public static void produce(String topic, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+        Properties props = clientProperties();
+        props.put("acks", "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Reads the topic from the beginning with {@code read_committed} until {@code done} holds for what was read,
+     * or fails at the deadline with what it saw.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
+            String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        Properties props = clientProperties();
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        Instant end = Instant.now().plus(deadline);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!done.test(seen)) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("after " + deadline + " topic " + topic + " holds " + seen.size()
+                            + " committed records, which does not satisfy the expectation");
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+            }
+            return seen;
+        }
+    }
+}

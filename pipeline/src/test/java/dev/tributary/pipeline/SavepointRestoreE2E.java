@@ -1,0 +1,96 @@
+package dev.tributary.pipeline;
+
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.testing.StackEnv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On the real session cluster, as a user would: {@code bin/flink run} the shaded jar, stop it with a savepoint,
+ * start it again from that savepoint, and check through the REST API that it restored from it and through
+ * Kafka that nothing was lost or doubled across the stop.
+ */
+class SavepointRestoreE2E {
+
+    @Test
+    void theJobRestoresFromItsSavepointWithNothingLostOrDoubled() throws Exception {
+        List<String> topics = KafkaTestSupport.createTopics(2, "e2e-hoverboard", "e2e-customer", "e2e-trip",
+                "e2e-announced", "e2e-requested", "e2e-observations", "e2e-validated", "e2e-dead-letter");
+        String hoverboard = topics.get(0);
+        String validated = topics.get(6);
+        List<String> args = List.of(
+                "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
+                "--job.name", "savepoint-e2e " + hoverboard,
+                "--kafka.bootstrap-servers", StackEnv.kafkaBootstrap(),
+                "--kafka.starting-offsets", "earliest",
+                "--kafka.transactional-id-prefix", "e2e-" + hoverboard,
+                "--topics.telemetry-hoverboard", hoverboard,
+                "--topics.telemetry-customer", topics.get(1),
+                "--topics.telemetry-trip", topics.get(2),
+                "--topics.assets-announced", topics.get(3),
+                "--topics.assets-requested", topics.get(4),
+                "--topics.observations", topics.get(5),
+                "--topics.validated", validated,
+                "--topics.dead-letter", topics.get(7));
+
+        KafkaTestSupport.produce(hoverboard, readings(1, 100));
+        String first = SessionCluster.runDetached(null, args);
+        KafkaTestSupport.readCommittedUntil(validated, Duration.ofMinutes(3), seen -> seen.size() >= 100);
+
+        Path savepoints = StackEnv.repoRoot().resolve(".stack/flink/savepoints");
+        Files.createDirectories(savepoints);
+        String savepoint = SessionCluster.stopWithSavepoint(first, savepoints);
+        SessionCluster.awaitRest("/jobs/" + first, Duration.ofMinutes(1), j -> "FINISHED".equals(j.path("state").asText()));
+
+        KafkaTestSupport.produce(hoverboard, readings(101, 200));
+        String second = SessionCluster.runDetached(savepoint, args);
+        try {
+            JsonNode checkpoints = SessionCluster.awaitRest("/jobs/" + second + "/checkpoints", Duration.ofMinutes(2),
+                    c -> c.path("latest").path("restored").hasNonNull("external_path"));
+            assertThat(checkpoints.path("latest").path("restored").path("external_path").asText().replaceFirst("^file:(//)?", ""))
+                    .as("the job restored from the savepoint it was stopped with")
+                    .isEqualTo(savepoint.replaceFirst("^file:(//)?", ""));
+
+            List<ConsumerRecord<byte[], byte[]>> out =
+                    KafkaTestSupport.readCommittedUntil(validated, Duration.ofMinutes(3), seen -> seen.size() >= 200);
+            Set<Long> seqs = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                assertThat(seqs.add(HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value())).getSeq()))
+                        .as("each reading once").isTrue();
+            }
+            assertThat(out).hasSize(200);
+        } finally {
+            SessionCluster.cancel(second);
+        }
+    }
+
+    private static List<Map.Entry<String, byte[]>> readings(int from, int to) throws Exception {
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        for (int seq = from; seq <= to; seq++) {
+            HoverboardReading r = HoverboardReading.newBuilder().setDeviceId("device-" + seq % 5).setSeq(seq)
+                    .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + seq)).setBatteryPct(50).setTemperatureC(20).build();
+            ByteBuffer b = r.toByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            out.add(new SimpleEntry<>(r.getDeviceId(), bytes));
+        }
+        return out;
+    }
+}
