@@ -1,0 +1,167 @@
+package dev.tributary.operators.codec;
+
+import dev.tributary.events.AssetAnnounced;
+import dev.tributary.events.AssetRequest;
+import dev.tributary.events.Customer;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.events.Trip;
+
+import org.apache.avro.generic.IndexedRecord;
+
+import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.tributary.operators.codec.Checks.atLeast;
+import static dev.tributary.operators.codec.Checks.first;
+import static dev.tributary.operators.codec.Checks.httpUrl;
+import static dev.tributary.operators.codec.Checks.id;
+import static dev.tributary.operators.codec.Checks.mediaType;
+import static dev.tributary.operators.codec.Checks.notBlank;
+import static dev.tributary.operators.codec.Checks.oneOf;
+import static dev.tributary.operators.codec.Checks.pathSafeId;
+import static dev.tributary.operators.codec.Checks.plausibleTime;
+import static dev.tributary.operators.codec.Checks.within;
+
+/**
+ * The semantic rules of every event type that arrives from Kafka, by record class. Every validator first
+ * rejects text no sink can store ({@link TextFieldsCheck}), then applies its type's rules; types without
+ * rules of their own get only that text check.
+ */
+public final class ValidatorRegistry implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Observation sources, as in the topic names observations.&lt;source&gt;. */
+    public static final Set<String> OBSERVATION_SOURCES = Set.of("gbif", "obis", "idigbio");
+    /** Biodiversity records can be centuries old (museum specimens); earlier than this is a data error. */
+    static final Instant EARLIEST_OBSERVATION = Instant.parse("1600-01-01T00:00:00Z");
+
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(1);
+    public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(365);
+
+    private final Clock clock;
+    private final Duration maxFuture;
+    private final Duration maxPast;
+
+    private ValidatorRegistry(Clock clock, Duration maxFuture, Duration maxPast) {
+        if (maxFuture.isNegative() || maxPast.isNegative()) {
+            throw new IllegalArgumentException("time bounds must not be negative");
+        }
+        this.clock = clock;
+        this.maxFuture = maxFuture;
+        this.maxPast = maxPast;
+    }
+
+    /** System UTC clock; event times at most 1 day ahead and 365 days behind. */
+    public static ValidatorRegistry defaults() {
+        return of(Clock.systemUTC(), DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST);
+    }
+
+    /**
+     * @param clock     what "now" is (a serializable clock, e.g. {@link Clock#systemUTC()} or {@link Clock#fixed})
+     * @param maxFuture how far ahead of now an event time may be (device clock skew)
+     * @param maxPast   how far behind now an event time may be (buffered edge devices); not applied to observations
+     */
+    public static ValidatorRegistry of(Clock clock, Duration maxFuture, Duration maxPast) {
+        return new ValidatorRegistry(clock, maxFuture, maxPast);
+    }
+
+    /** The validator of this record class (text check plus the type's rules). */
+    @SuppressWarnings("unchecked")
+    public <T extends IndexedRecord> RecordValidator<T> forType(Class<T> type) {
+        RecordValidator<T> rules = (RecordValidator<T>) rules().getOrDefault(type, RecordValidator.acceptAll());
+        TextFieldsCheck text = new TextFieldsCheck();
+        return record -> text.validate(record).or(() -> rules.validate(record));
+    }
+
+    /** Record classes with rules of their own. */
+    public Set<Class<?>> typesWithRules() {
+        return rules().keySet();
+    }
+
+    private Map<Class<?>, RecordValidator<?>> rules() {
+        return Map.of(
+                AssetAnnounced.class, (RecordValidator<AssetAnnounced>) this::assetAnnounced,
+                AssetRequest.class, (RecordValidator<AssetRequest>) this::assetRequest,
+                HoverboardReading.class, (RecordValidator<HoverboardReading>) this::hoverboardReading,
+                Customer.class, (RecordValidator<Customer>) this::customer,
+                Trip.class, (RecordValidator<Trip>) this::trip,
+                Observation.class, (RecordValidator<Observation>) this::observation);
+    }
+
+    private Optional<Violation> assetAnnounced(AssetAnnounced a) {
+        return first(
+                () -> id("assetId", a.getAssetId()),
+                () -> notBlank("source", a.getSource()),
+                () -> notBlank("title", a.getTitle()),
+                () -> mediaType("mediaType", a.getMediaType()),
+                () -> httpUrl("url", a.getUrl()),
+                () -> plausibleTime("publishedAt", a.getPublishedAt(), clock, maxFuture, maxPast),
+                () -> atLeast("version", a.getVersion(), 0));
+    }
+
+    private Optional<Violation> assetRequest(AssetRequest r) {
+        return first(
+                () -> id("requestId", r.getRequestId()),
+                () -> pathSafeId("edgeId", r.getEdgeId()),
+                () -> id("assetId", r.getAssetId()),
+                () -> plausibleTime("requestedAt", r.getRequestedAt(), clock, maxFuture, maxPast));
+    }
+
+    private Optional<Violation> hoverboardReading(HoverboardReading h) {
+        return first(
+                () -> id("deviceId", h.getDeviceId()),
+                () -> atLeast("seq", h.getSeq(), 0),
+                () -> plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
+                () -> within("batteryPct", h.getBatteryPct(), 0, 100),
+                // wider than any battery survives: outside it the sensor is broken, not the device hot
+                () -> within("temperatureC", h.getTemperatureC(), -100, 200),
+                () -> within("speedKmh", h.getSpeedKmh(), 0, 200),
+                () -> within("latitude", h.getLatitude(), -90, 90),
+                () -> within("longitude", h.getLongitude(), -180, 180));
+    }
+
+    private Optional<Violation> customer(Customer c) {
+        return first(
+                () -> id("customerId", c.getCustomerId()),
+                () -> notBlank("name", c.getName()),
+                () -> c.getEmail() == null || c.getEmail().indexOf('@') > 0 ? Optional.empty()
+                        : Optional.of(Violation.of("email", c.getEmail(), "must be an e-mail address")),
+                () -> atLeast("version", c.getVersion(), 0),
+                () -> plausibleTime("updatedAt", c.getUpdatedAt(), clock, maxFuture, maxPast));
+    }
+
+    private Optional<Violation> trip(Trip t) {
+        return first(
+                () -> id("tripId", t.getTripId()),
+                () -> id("hoverboardId", t.getHoverboardId()),
+                () -> id("customerId", t.getCustomerId()),
+                () -> plausibleTime("startedAt", t.getStartedAt(), clock, maxFuture, maxPast),
+                () -> t.getEndedAt() == null || !t.getEndedAt().isBefore(t.getStartedAt()) ? Optional.empty()
+                        : Optional.of(Violation.of("endedAt", t.getEndedAt(), "must not be before startedAt " + t.getStartedAt())),
+                () -> within("distanceKm", t.getDistanceKm(), 0, 10_000),
+                () -> atLeast("version", t.getVersion(), 0));
+    }
+
+    private Optional<Violation> observation(Observation o) {
+        return first(
+                () -> id("occurrenceId", o.getOccurrenceId()),
+                () -> oneOf("source", o.getSource(), OBSERVATION_SOURCES),
+                () -> notBlank("kingdom", o.getKingdom()),
+                () -> notBlank("scientificName", o.getScientificName()),
+                () -> plausibleTime("eventTime", o.getEventTime(), clock, maxFuture, null),
+                () -> o.getEventTime().isBefore(EARLIEST_OBSERVATION)
+                        ? Optional.of(Violation.of("eventTime", o.getEventTime(), "must not be before " + EARLIEST_OBSERVATION))
+                        : Optional.empty(),
+                () -> within("latitude", o.getLatitude(), -90, 90),
+                () -> within("longitude", o.getLongitude(), -180, 180),
+                () -> o.getCountryCode() == null || o.getCountryCode().matches("[A-Z]{2}") ? Optional.empty()
+                        : Optional.of(Violation.of("countryCode", o.getCountryCode(), "must be an ISO 3166-1 alpha-2 code")));
+    }
+}
