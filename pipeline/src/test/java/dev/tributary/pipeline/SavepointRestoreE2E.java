@@ -31,24 +31,13 @@ class SavepointRestoreE2E {
 
     @Test
     void theJobRestoresFromItsSavepointWithNothingLostOrDoubled() throws Exception {
-        List<String> topics = KafkaTestSupport.createTopics(2, "e2e-hoverboard", "e2e-customer", "e2e-trip",
-                "e2e-announced", "e2e-requested", "e2e-observations", "e2e-validated", "e2e-dead-letter");
-        String hoverboard = topics.get(0);
-        String validated = topics.get(6);
-        List<String> args = List.of(
+        FreshTopics topics = FreshTopics.create(2);
+        String hoverboard = topics.hoverboard();
+        String validated = topics.validated();
+        List<String> args = new ArrayList<>(List.of(
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
-                "--job.name", "savepoint-e2e " + hoverboard,
-                "--kafka.bootstrap-servers", StackEnv.kafkaBootstrap(),
-                "--kafka.starting-offsets", "earliest",
-                "--kafka.transactional-id-prefix", "e2e-" + hoverboard,
-                "--topics.telemetry-hoverboard", hoverboard,
-                "--topics.telemetry-customer", topics.get(1),
-                "--topics.telemetry-trip", topics.get(2),
-                "--topics.assets-announced", topics.get(3),
-                "--topics.assets-requested", topics.get(4),
-                "--topics.observations", topics.get(5),
-                "--topics.validated", validated,
-                "--topics.dead-letter", topics.get(7));
+                "--job.name", "savepoint-e2e " + hoverboard));
+        args.addAll(topics.arguments());
 
         KafkaTestSupport.produce(hoverboard, readings(1, 100));
         String first = SessionCluster.runDetached(null, args);

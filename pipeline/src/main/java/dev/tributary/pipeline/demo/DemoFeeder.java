@@ -1,6 +1,7 @@
 package dev.tributary.pipeline.demo;
 
 import dev.tributary.events.Customer;
+import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
@@ -8,15 +9,12 @@ import dev.tributary.events.Trip;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,12 +122,12 @@ public final class DemoFeeder {
                     .setTemperatureC(20 + random.nextGaussian() * 8).setSpeedKmh(random.nextDouble() * 20)
                     .setLatitude(52.37 + random.nextDouble() / 10).setLongitude(4.89 + random.nextDouble() / 10)
                     .build();
-            send("telemetry.hoverboard", r.getDeviceId(), n % 2 == 0 ? avro(r) : json(r));
+            send("telemetry.hoverboard", r.getDeviceId(), n % 2 == 0 ? AvroEventSerializer.encode(r) : json(r));
         } else if (kind == 6) {
             String id = "customer-" + random.nextInt(50);
             Customer c = Customer.newBuilder().setCustomerId(id).setName("Customer " + id.substring(9))
                     .setTier(random.nextBoolean() ? "gold" : "standard").setVersion(n).setUpdatedAt(now).build();
-            send("telemetry.customer", id, avro(c));
+            send("telemetry.customer", id, AvroEventSerializer.encode(c));
         } else if (kind == 7) {
             Trip t = Trip.newBuilder().setTripId("trip-" + n).setHoverboardId("device-" + random.nextInt(seqPerDevice.length))
                     .setCustomerId("customer-" + random.nextInt(50)).setStartedAt(now).setVersion(1).build();
@@ -141,22 +139,13 @@ public final class DemoFeeder {
                     .setKingdom(KINGDOMS[Math.abs(species.hashCode()) % KINGDOMS.length])
                     .setScientificName(species).setSpecies(species).setEventTime(now)
                     .setLatitude(-60 + random.nextDouble() * 120).setLongitude(-180 + random.nextDouble() * 360).build();
-            send("observations." + source, o.getOccurrenceId(), avro(o));
+            send("observations." + source, o.getOccurrenceId(), AvroEventSerializer.encode(o));
         }
     }
 
     private void send(String topic, String key, byte[] value) {
         producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
         sent++;
-    }
-
-    /** Avro single-object encoding: the schema fingerprint travels with the record. */
-    private static byte[] avro(SpecificRecordBase record) throws IOException {
-        ByteBuffer buffer = new BinaryMessageEncoder<SpecificRecordBase>(SpecificData.get(), record.getSchema())
-                .encode(record);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 
     /** Plain JSON as a producer without Avro would write it: timestamps as ISO-8601, nulls left out. */

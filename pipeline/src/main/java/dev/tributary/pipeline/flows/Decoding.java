@@ -6,7 +6,9 @@ import dev.tributary.operators.codec.DecodeFunction;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.config.JobSettings;
 
-import org.apache.avro.specific.SpecificRecord;
+import dev.tributary.operators.codec.CodecLimits;
+
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -24,16 +26,22 @@ public final class Decoding {
      * Reads the event type's topics and decodes them. Operator uids are {@code <flow>-<type>-source} and
      * {@code <flow>-<type>-decode}.
      */
-    public static <T extends SpecificRecord> Decoded<T> read(FlowContext context, String flow, EventType<T> type) {
+    public static <T extends SpecificRecordBase> Decoded<T> read(FlowContext context, String flow, EventType<T> type) {
         List<String> topics = type.topics(context.settings());
         String uid = flow + "-" + type.name();
         DataStream<RawRecord> raw = context.sources().kafka(
                 context.env(), uid + "-source", "Kafka " + String.join(",", topics), topics);
         SingleOutputStreamOperator<T> decoded = raw
-                .process(new DecodeFunction<>(type.type(), flow, uid + "-decode",
-                        context.settings().get(JobSettings.DECODE_MAX_PAYLOAD)))
+                .process(new DecodeFunction<>(type.type(), flow, uid + "-decode").withLimits(limits(context)))
                 .returns(AvroTypes.of(type.type()))
                 .uid(uid + "-decode").name("Decode " + type.type().getSimpleName());
         return new Decoded<>(decoded, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS));
+    }
+
+    private static CodecLimits limits(FlowContext context) {
+        long maxPayload = context.settings().get(JobSettings.DECODE_MAX_PAYLOAD);
+        CodecLimits defaults = CodecLimits.DEFAULTS;
+        return new CodecLimits((int) Math.min(Integer.MAX_VALUE, maxPayload), defaults.maxNestingDepth(),
+                defaults.maxStringLength());
     }
 }

@@ -9,7 +9,7 @@ import dev.tributary.events.Trip;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.config.Setting;
 
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 
 import java.util.List;
 import java.util.function.Function;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * @param name short stable name, used in operator uids (never change it once released)
  */
-public record EventType<T extends SpecificRecord>(
+public record EventType<T extends SpecificRecordBase>(
         String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting) {
 
     /** Serializable id extractor. */

@@ -4,7 +4,7 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.pipeline.config.JobSettings;
 
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -40,12 +40,12 @@ public final class IntegrationFlow implements FlowGraph {
         return deadLetters.get(0).union(deadLetters.subList(1, deadLetters.size()).toArray(DataStream[]::new));
     }
 
-    private static <T extends SpecificRecord> void add(FlowContext context, EventType<T> type,
+    private static <T extends SpecificRecordBase> void add(FlowContext context, EventType<T> type,
             List<DataStream<ValidatedRecord>> validated, List<DataStream<DeadLetter>> deadLetters) {
         Decoding.Decoded<T> decoded = Decoding.read(context, FLOW, type);
         deadLetters.add(decoded.deadLetters());
         EventType.Id<T> id = type.id();
-        AvroEventSerializer<T> encoder = new AvroEventSerializer<>();
+        AvroEventSerializer<T> encoder = new AvroEventSerializer<>(type.type());
         validated.add(decoded.records()
                 .map(r -> new ValidatedRecord(id.apply(r), encoder.serialize(r)))
                 .returns(TypeInformation.of(ValidatedRecord.class))

@@ -26,7 +26,7 @@ public class TributarySinks implements Sinks {
     @Override
     public Sink<DeadLetter> deadLetters() {
         return kafka("dead-letter", settings.get(JobSettings.TOPIC_DEAD_LETTER),
-                KafkaDeadLetterChannel::keyOf, new AvroEventSerializer<>());
+                KafkaDeadLetterChannel::keyOf, new AvroEventSerializer<>(DeadLetter.class));
     }
 
     @Override

@@ -3,15 +3,14 @@ package dev.tributary.pipeline.flows;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
-import dev.tributary.testing.StackEnv;
 
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -79,11 +78,8 @@ class IntegrationFlowIT {
 
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
-        List<String> topics = KafkaTestSupport.createTopics(2, "hoverboard", "customer", "trip", "announced",
-                "requested", "observations", "validated", "dead-letter");
-        String hoverboard = topics.get(0);
-        String validatedTopic = topics.get(6);
-        String deadLetterTopic = topics.get(7);
+        FreshTopics topics = FreshTopics.create(2);
+        String hoverboard = topics.hoverboard();
 
         // 400 valid readings, every other one as Avro single-object encoding, the rest as JSON
         List<Map.Entry<String, byte[]>> input = new ArrayList<>();
@@ -107,18 +103,7 @@ class IntegrationFlowIT {
         KafkaTestSupport.produce(hoverboard, input);
         int valid = DEVICES * READINGS_PER_DEVICE;
 
-        JobSettings settings = JobSettings.parse(Map.of(
-                "kafka.bootstrap-servers", StackEnv.kafkaBootstrap(),
-                "kafka.starting-offsets", "earliest",
-                "kafka.transactional-id-prefix", "it-" + hoverboard,
-                "topics.telemetry-hoverboard", hoverboard,
-                "topics.telemetry-customer", topics.get(1),
-                "topics.telemetry-trip", topics.get(2),
-                "topics.assets-announced", topics.get(3),
-                "topics.assets-requested", topics.get(4),
-                "topics.observations", topics.get(5),
-                "topics.validated", validatedTopic,
-                "topics.dead-letter", deadLetterTopic), Map.of());
+        JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -141,9 +126,9 @@ class IntegrationFlowIT {
         JobClient job = env.executeAsync("integration-it");
         try {
             List<ConsumerRecord<byte[], byte[]>> out = KafkaTestSupport.readCommittedUntil(
-                    validatedTopic, Duration.ofMinutes(3), seen -> seen.size() >= valid);
+                    topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
-                    deadLetterTopic, Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
+                    topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
             assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
@@ -176,7 +161,9 @@ class IntegrationFlowIT {
             assertThat(letters).extracting(DeadLetter::getReasonCode)
                     .containsExactlyInAnyOrder("MALFORMED_JSON", "MISSING_FIELD", "WRONG_TYPE", "UNKNOWN_SCHEMA");
         } finally {
-            job.cancel().get();
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
         }
     }
 

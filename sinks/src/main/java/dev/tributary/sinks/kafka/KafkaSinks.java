@@ -2,7 +2,6 @@ package dev.tributary.sinks.kafka;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 import java.time.Duration;
@@ -39,11 +38,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(producer.getProperty("bootstrap.servers"))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(target.transactionalIdPrefix() + "-" + sinkName)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(key)
-                        .setValueSerializationSchema(value)
-                        .build())
+                .setRecordSerializer(new KeyedRecordSerializer<>(topic, key, value))
                 .build();
     }
 }
