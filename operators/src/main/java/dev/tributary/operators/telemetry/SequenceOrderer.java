@@ -9,6 +9,7 @@ import dev.tributary.events.SequenceGap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -125,6 +126,11 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     static MapStateDescriptor<Long, HeldReading> heldDescriptor() {
         return new MapStateDescriptor<>("sequence-held", Types.LONG, HELD_TYPE);
+    }
+
+    /** The descriptors of this function's state (for the no-Kryo check). */
+    List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(cursorDescriptor(config), heldDescriptor());
     }
 
     @Override
