@@ -55,7 +55,9 @@ import java.util.Map;
  * order; it is not dropped but sent to {@link #LATE_READINGS}, so the flow can store it (the warehouse MERGE is
  * idempotent and order-free) or dead-letter it. To tell the two apart the cursor remembers the last
  * {@link OrderingConfig#maxTrackedGaps()} skipped ranges; below the oldest remembered range, and below the start
- * of the sequence, a reading cannot be proven to be a duplicate, so it also goes to {@link #LATE_READINGS}. Every
+ * of the sequence, a reading cannot be proven to be a duplicate, so it also goes to {@link #LATE_READINGS}; so does
+ * a reading behind the cursor whose event time is later than every released reading's (it cannot be a copy of
+ * one: a device that restarted its numbering lands here, until its cursor expires). Every
  * input reading is therefore accounted for: {@code readingsIn = readingsInOrder + readingsOutOfOrder +
  * duplicatesDropped + lateReadings}, and every out-of-order (held) reading is released later.
  *
@@ -256,6 +258,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
             throws Exception {
         out.collect(reading);
         readingsInOrder.inc();
+        noteReleased(cursor, reading);
         cursor.setNextSeq(reading.getSeq() + 1);
         releaseFollowing(cursor, out);
     }
@@ -284,9 +287,18 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     private void release(SequenceCursor cursor, HeldReading h, Collector<HoverboardReading> out) {
         out.collect(h.getReading());
         readingsReleased.inc();
+        noteReleased(cursor, h.getReading());
         cursor.setHeldCount(cursor.getHeldCount() - 1);
         if (h.getHeldSince() >= countingSince) {
             bufferedNow--;
+        }
+    }
+
+    private static void noteReleased(SequenceCursor cursor, HoverboardReading reading) {
+        long eventTime = reading.getEventTime().toEpochMilli();
+        Long latest = cursor.getMaxReleasedEventTime();
+        if (latest == null || eventTime > latest) {
+            cursor.setMaxReleasedEventTime(eventTime);
         }
     }
 
@@ -315,6 +327,13 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
                 late(reading, ctx);
                 return;
             }
+        }
+        // A copy of a released reading carries that reading's event time: one later than every released reading
+        // is not a copy (e.g. a device that restarted its numbering), so it is kept, not dropped.
+        Long latestReleased = cursor.getMaxReleasedEventTime();
+        if (latestReleased != null && reading.getEventTime().toEpochMilli() > latestReleased) {
+            late(reading, ctx);
+            return;
         }
         duplicatesDropped.inc();
     }

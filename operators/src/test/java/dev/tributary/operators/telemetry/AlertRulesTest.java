@@ -14,13 +14,21 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+@ParameterizedClass
+@EnumSource(Fixtures.Backend.class)
 class AlertRulesTest {
+
+    @Parameter
+    Fixtures.Backend backend;
 
     private static final long SILENT = 60_000;
     private static final AlertThresholds THRESHOLDS = AlertThresholds.defaults()
@@ -41,6 +49,7 @@ class AlertRulesTest {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(rules), HoverboardReading::getDeviceId, Types.STRING);
         Fixtures.forbidGenericTypes(harness);
+        harness.setStateBackend(backend.create());
         harness.setProcessingTime(startTime);
         harness.setStateTtlProcessingTime(startTime);
         if (restoreFrom != null) {

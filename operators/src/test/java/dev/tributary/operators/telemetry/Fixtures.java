@@ -5,6 +5,9 @@ import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Trip;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -20,6 +23,24 @@ final class Fixtures {
     static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
 
     private Fixtures() {}
+
+    /** Keyed state backends the harness tests run on: heap for development, RocksDB as on the cluster. */
+    enum Backend {
+        HEAP {
+            @Override
+            StateBackend create() {
+                return new HashMapStateBackend();
+            }
+        },
+        ROCKSDB {
+            @Override
+            StateBackend create() {
+                return new EmbeddedRocksDBStateBackend();
+            }
+        };
+
+        abstract StateBackend create();
+    }
 
     static HoverboardReading reading(String deviceId, long seq) {
         return reading(deviceId, seq, 80.0, 30.0, null);

@@ -15,6 +15,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +28,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+@ParameterizedClass
+@EnumSource(Fixtures.Backend.class)
 class SequenceOrdererTest {
+
+    @Parameter
+    Fixtures.Backend backend;
 
     private static final long HOLD = 1_000;
     private static final OrderingConfig CONFIG = OrderingConfig.defaults()
@@ -48,6 +56,7 @@ class SequenceOrdererTest {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(orderer), HoverboardReading::getDeviceId, Types.STRING);
         Fixtures.forbidGenericTypes(harness);
+        harness.setStateBackend(backend.create());
         harness.setProcessingTime(startTime);
         harness.setStateTtlProcessingTime(startTime);
         if (restoreFrom != null) {
@@ -229,6 +238,23 @@ class SequenceOrdererTest {
                 .as("0 and 1 lie at or below the forgotten gap, 3 in the remembered one; 2 was released after it")
                 .containsExactly(0L, 1L, 3L);
         assertThat(orderer.counts().duplicates()).as("2, and the second 3").isEqualTo(2);
+    }
+
+    @Test
+    void aReadingBehindTheCursorButLaterThanEveryReleasedOneIsNotTakenForADuplicate() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG);
+        var h = harness(orderer);
+        send(h, "hb-1", 0, 1, 2);
+
+        // the device restarted its numbering: seq 0 again, an hour later
+        HoverboardReading restarted = HoverboardReading.newBuilder(reading("hb-1", 0))
+                .setEventTime(Fixtures.T0.plusSeconds(3600))
+                .build();
+        h.processElement(restarted, 3);
+        send(h, "hb-1", 1);                      // a true copy: same event time as the released seq 1
+
+        assertThat(side(h, SequenceOrderer.LATE_READINGS)).containsExactly(restarted);
+        assertThat(orderer.counts().duplicates()).isEqualTo(1);
     }
 
     @Test

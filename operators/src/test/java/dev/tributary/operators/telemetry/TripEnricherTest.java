@@ -16,12 +16,20 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+@ParameterizedClass
+@EnumSource(Fixtures.Backend.class)
 class TripEnricherTest {
+
+    @Parameter
+    Fixtures.Backend backend;
 
     private static final long WAIT = 2_000;
     private static final long TTL = 60_000;
@@ -61,6 +69,7 @@ class TripEnricherTest {
             KeyedTwoInputStreamOperatorTestHarness<String, Trip, I2, Trip> harness,
             OperatorSubtaskState restoreFrom, long startTime) throws Exception {
         Fixtures.forbidGenericTypes(harness);
+        harness.setStateBackend(backend.create());
         harness.setProcessingTime(startTime);
         harness.setStateTtlProcessingTime(startTime);
         if (restoreFrom != null) {
