@@ -1,0 +1,442 @@
+package dev.tributary.operators.telemetry;
+
+import dev.tributary.events.HeldReading;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.SeqRange;
+import dev.tributary.events.SequenceCursor;
+import dev.tributary.events.SequenceGap;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Releases each device's readings in {@code seq} order, keyed by {@code deviceId}.
+ *
+ * <p><b>Reordering.</b> A reading ahead of the next expected seq is held (keyed {@code MapState} by seq) until the
+ * missing ones arrive. A wait is bounded twice: by time ({@link OrderingConfig#maxHold()}, counted from the
+ * arrival of the first reading held behind the gap) and by count ({@link OrderingConfig#maxBuffered()} held
+ * readings per device). When a bound is hit the gap is skipped: a {@link SequenceGap} naming the inclusive missing
+ * range goes to {@link #GAPS} and the held readings are released in order.
+ *
+ * <p><b>Processing-time timers</b> bound the wait. The bound is a promise about latency ("wait at most N seconds
+ * for the missing one"); an event-time timer would only fire when the watermark passes it, and the watermark is
+ * held back by the slowest partition or an idle source, so a device's held readings could wait without limit. The
+ * price is that where a gap is cut depends on wall-clock timing, so a replay from Kafka can cut a gap differently;
+ * the readings released and their order are the same whenever nothing was skipped.
+ *
+ * <p><b>The first reading of a device</b> (or the first after its state expired) starts the sequence at once if
+ * its seq is at or below {@link OrderingConfig#firstSeq()} (devices count from 0 or 1). Any other first reading is
+ * held like an out-of-order one, so lower readings arriving within {@code maxHold} still come out first; when the
+ * wait ends the sequence starts at the lowest held seq. No gap is reported before the start: what preceded the
+ * first reading Tributary saw (an earlier run of the device, readings before a state expiry) is unknown.
+ *
+ * <p><b>Duplicates and late readings.</b> A reading whose seq is held already, or was already released, is a
+ * duplicate: dropped and counted. A reading whose seq was skipped in a gap arrives too late to be released in
+ * order; it is not dropped but sent to {@link #LATE_READINGS}, so the flow can store it (the warehouse MERGE is
+ * idempotent and order-free) or dead-letter it. To tell the two apart the cursor remembers the last
+ * {@link OrderingConfig#maxTrackedGaps()} skipped ranges; below the oldest remembered range, and below the start
+ * of the sequence, a reading cannot be proven to be a duplicate, so it also goes to {@link #LATE_READINGS}; so does
+ * a reading behind the cursor whose event time is later than every released reading's (it cannot be a copy of
+ * one: a device that restarted its numbering lands here, until its cursor expires). Every
+ * input reading is therefore accounted for: {@code readingsIn = readingsInOrder + readingsOutOfOrder +
+ * duplicatesDropped + lateReadings}, and every out-of-order (held) reading is released later.
+ *
+ * <p><b>State and TTL.</b> The per-device cursor ({@link SequenceCursor}: next seq, held count, timer, skipped
+ * ranges) expires {@link OrderingConfig#stateTtl()} after it was last written, so idle devices cost nothing. A
+ * device whose cursor expired starts a new sequence (see above): readings from before the expiry are no longer
+ * recognised as duplicates and may be released again. The held readings have no TTL on purpose: they are removed
+ * by the hold timer within {@code maxHold}, and a TTL could drop them silently after a downtime longer than the
+ * TTL (restored processing-time timers fire right after the restore and release them instead).
+ *
+ * <p><b>Buffered-readings gauge.</b> A gauge cannot sum state across keys, so this subtask counts held readings in
+ * a plain field. After a restore it counts only readings this instance held; readings inherited from the
+ * checkpoint are released within {@code maxHold} without being subtracted.
+ *
+ * <p>Readings released by a timer carry no record timestamp (Flink erases it for processing-time timers);
+ * downstream event-time logic must take time from {@link HoverboardReading#getEventTime()}.
+ */
+public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardReading, HoverboardReading> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Skipped ranges of seqs (readings that never arrived within the bound). */
+    public static final OutputTag<SequenceGap> GAPS =
+            new OutputTag<>("telemetry-sequence-gaps", TelemetryTypes.SEQUENCE_GAP);
+
+    /** Readings that arrived after their seq was skipped, or that cannot be proven duplicates; never in order. */
+    public static final OutputTag<HoverboardReading> LATE_READINGS =
+            new OutputTag<>("telemetry-late-readings", TelemetryTypes.READING);
+
+    public static final String REASON_HOLD_TIMEOUT = "HOLD_TIMEOUT";
+    public static final String REASON_BUFFER_FULL = "BUFFER_FULL";
+
+    static final TypeInformation<SequenceCursor> CURSOR_TYPE = new AvroTypeInfo<>(SequenceCursor.class);
+    static final TypeInformation<HeldReading> HELD_TYPE = new AvroTypeInfo<>(HeldReading.class);
+
+    private static final Comparator<HeldReading> BY_SEQ = Comparator.comparingLong(h -> h.getReading().getSeq());
+
+    private final OrderingConfig config;
+
+    private transient ValueState<SequenceCursor> cursorState;
+    private transient MapState<Long, HeldReading> held;
+
+    private transient Counter readingsIn;
+    private transient Counter readingsInOrder;
+    private transient Counter readingsOutOfOrder;
+    private transient Counter readingsReleased;
+    private transient Counter duplicatesDropped;
+    private transient Counter gaps;
+    private transient Counter gapMissingReadings;
+    private transient Counter lateReadings;
+    private transient long bufferedNow;
+    // Processing time of this instance's first callback: held readings older than that were inherited from a
+    // checkpoint and were never added to bufferedNow.
+    private transient long countingSince;
+
+    public SequenceOrderer(OrderingConfig config) {
+        this.config = config;
+    }
+
+    static ValueStateDescriptor<SequenceCursor> cursorDescriptor(OrderingConfig config) {
+        ValueStateDescriptor<SequenceCursor> descriptor = new ValueStateDescriptor<>("sequence-cursor", CURSOR_TYPE);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(config.stateTtl())
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return descriptor;
+    }
+
+    static MapStateDescriptor<Long, HeldReading> heldDescriptor() {
+        return new MapStateDescriptor<>("sequence-held", Types.LONG, HELD_TYPE);
+    }
+
+    /** The descriptors of this function's state (for the no-Kryo check). */
+    List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(cursorDescriptor(config), heldDescriptor());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        cursorState = getRuntimeContext().getState(cursorDescriptor(config));
+        held = getRuntimeContext().getMapState(heldDescriptor());
+
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        readingsIn = metrics.counter("readingsIn");
+        readingsInOrder = metrics.counter("readingsInOrder");
+        readingsOutOfOrder = metrics.counter("readingsOutOfOrder");
+        readingsReleased = metrics.counter("readingsReleased");
+        duplicatesDropped = metrics.counter("duplicatesDropped");
+        gaps = metrics.counter("gaps");
+        gapMissingReadings = metrics.counter("gapMissingReadings");
+        lateReadings = metrics.counter("lateReadings");
+        bufferedNow = 0;
+        countingSince = Long.MIN_VALUE;
+        metrics.gauge("bufferedReadings", (Gauge<Long>) () -> bufferedNow);
+    }
+
+    @Override
+    public void processElement(HoverboardReading reading, Context ctx, Collector<HoverboardReading> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        startCounting(now);
+        readingsIn.inc();
+        SequenceCursor cursor = loadCursor();
+        long seq = reading.getSeq();
+        Long next = cursor.getNextSeq();
+
+        if (next == null) {
+            if (isHeld(cursor, seq)) {
+                duplicatesDropped.inc();
+            } else if (seq <= config.firstSeq()) {
+                cursor.setTrackedFrom(seq);
+                emitInOrder(cursor, reading, out);
+            } else {
+                hold(cursor, reading, now);
+            }
+        } else if (seq == next) {
+            emitInOrder(cursor, reading, out);
+        } else if (seq > next) {
+            if (isHeld(cursor, seq)) {
+                duplicatesDropped.inc();
+            } else {
+                hold(cursor, reading, now);
+            }
+        } else {
+            classifyBehind(cursor, reading, ctx);
+        }
+
+        if (cursor.getHeldCount() > config.maxBuffered()) {
+            skipGap(cursor, sortedHeld(), now, REASON_BUFFER_FULL, ctx, out);
+        }
+        if (cursor.getHeldCount() == 0) {
+            cancelTimer(cursor, ctx);
+        } else if (cursor.getHoldTimer() == null) {
+            armTimer(cursor, now + config.maxHold().toMillis(), ctx);
+        }
+        cursorState.update(cursor);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<HoverboardReading> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        startCounting(now);
+        SequenceCursor cursor = loadCursor();
+        if (cursor.getHoldTimer() != null && cursor.getHoldTimer() == timestamp) {
+            cursor.setHoldTimer(null);
+        }
+        // The timer only says "some wait may be over": which one is decided from the held readings, so a timer
+        // left over from an expired cursor or a superseded deadline does no harm.
+        List<HeldReading> pending = sortedHeld();
+        while (!pending.isEmpty()) {
+            long waitingSince = pending.stream().mapToLong(HeldReading::getHeldSince).min().getAsLong();
+            long deadline = waitingSince + config.maxHold().toMillis();
+            if (deadline > now) {
+                armTimer(cursor, deadline, ctx);
+                break;
+            }
+            pending = skipGap(cursor, pending, now, REASON_HOLD_TIMEOUT, ctx, out);
+        }
+        cursor.setHeldCount(pending.size());
+        if (pending.isEmpty()) {
+            cancelTimer(cursor, ctx);
+        }
+        if (cursor.getNextSeq() == null && pending.isEmpty()) {
+            // nothing known about the device: do not create state for a stray timer
+            cursorState.clear();
+        } else {
+            cursorState.update(cursor);
+        }
+    }
+
+    private void startCounting(long now) {
+        if (countingSince == Long.MIN_VALUE) {
+            countingSince = now;
+        }
+    }
+
+    private SequenceCursor loadCursor() throws Exception {
+        SequenceCursor cursor = cursorState.value();
+        if (cursor != null) {
+            return cursor;
+        }
+        cursor = SequenceCursor.newBuilder().build();
+        // Held readings without a cursor are left over from a cursor that expired during a downtime longer than
+        // the TTL; they stay held and belong to the device's new sequence.
+        int count = 0;
+        for (Long ignored : held.keys()) {
+            count++;
+        }
+        cursor.setHeldCount(count);
+        return cursor;
+    }
+
+    private boolean isHeld(SequenceCursor cursor, long seq) throws Exception {
+        return cursor.getHeldCount() > 0 && held.contains(seq);
+    }
+
+    private void emitInOrder(SequenceCursor cursor, HoverboardReading reading, Collector<HoverboardReading> out)
+            throws Exception {
+        out.collect(reading);
+        readingsInOrder.inc();
+        noteReleased(cursor, reading);
+        cursor.setNextSeq(reading.getSeq() + 1);
+        releaseFollowing(cursor, out);
+    }
+
+    /** Releases held readings that continue the sequence without a gap. */
+    private void releaseFollowing(SequenceCursor cursor, Collector<HoverboardReading> out) throws Exception {
+        while (cursor.getHeldCount() > 0) {
+            long next = cursor.getNextSeq();
+            HeldReading h = held.get(next);
+            if (h == null) {
+                return;
+            }
+            held.remove(next);
+            release(cursor, h, out);
+            cursor.setNextSeq(next + 1);
+        }
+    }
+
+    private void hold(SequenceCursor cursor, HoverboardReading reading, long now) throws Exception {
+        held.put(reading.getSeq(), new HeldReading(reading, now));
+        cursor.setHeldCount(cursor.getHeldCount() + 1);
+        readingsOutOfOrder.inc();
+        bufferedNow++;
+    }
+
+    private void release(SequenceCursor cursor, HeldReading h, Collector<HoverboardReading> out) {
+        out.collect(h.getReading());
+        readingsReleased.inc();
+        noteReleased(cursor, h.getReading());
+        cursor.setHeldCount(cursor.getHeldCount() - 1);
+        if (h.getHeldSince() >= countingSince) {
+            bufferedNow--;
+        }
+    }
+
+    private static void noteReleased(SequenceCursor cursor, HoverboardReading reading) {
+        long eventTime = reading.getEventTime().toEpochMilli();
+        Long latest = cursor.getMaxReleasedEventTime();
+        if (latest == null || eventTime > latest) {
+            cursor.setMaxReleasedEventTime(eventTime);
+        }
+    }
+
+    /** A reading behind the cursor: late if its seq was skipped (or cannot be judged), else a duplicate. */
+    private void classifyBehind(SequenceCursor cursor, HoverboardReading reading, Context ctx) {
+        long seq = reading.getSeq();
+        Long trackedFrom = cursor.getTrackedFrom();
+        if (trackedFrom == null || seq < trackedFrom) {
+            late(reading, ctx);
+            return;
+        }
+        List<SeqRange> missing = cursor.getMissing();
+        for (int i = 0; i < missing.size(); i++) {
+            SeqRange range = missing.get(i);
+            if (seq >= range.getFromSeq() && seq <= range.getToSeq()) {
+                // the seq is no longer missing: a second copy of this reading is a duplicate
+                List<SeqRange> updated = new ArrayList<>(missing.subList(0, i));
+                if (range.getFromSeq() < seq) {
+                    updated.add(new SeqRange(range.getFromSeq(), seq - 1));
+                }
+                if (seq < range.getToSeq()) {
+                    updated.add(new SeqRange(seq + 1, range.getToSeq()));
+                }
+                updated.addAll(missing.subList(i + 1, missing.size()));
+                setMissing(cursor, updated);
+                late(reading, ctx);
+                return;
+            }
+        }
+        // A copy of a released reading carries that reading's event time: one later than every released reading
+        // is not a copy (e.g. a device that restarted its numbering), so it is kept, not dropped.
+        Long latestReleased = cursor.getMaxReleasedEventTime();
+        if (latestReleased != null && reading.getEventTime().toEpochMilli() > latestReleased) {
+            late(reading, ctx);
+            return;
+        }
+        duplicatesDropped.inc();
+    }
+
+    private void late(HoverboardReading reading, Context ctx) {
+        ctx.output(LATE_READINGS, reading);
+        lateReadings.inc();
+    }
+
+    /**
+     * Gives up on the missing seqs before the lowest held reading: reports them as a gap and releases the held
+     * run that follows. Returns the readings still held (sorted), which wait behind a further gap.
+     */
+    private List<HeldReading> skipGap(
+            SequenceCursor cursor, List<HeldReading> sorted, long now, String reason, Context ctx,
+            Collector<HoverboardReading> out) throws Exception {
+        int i = 0;
+        Long next = cursor.getNextSeq();
+        // Held readings behind the cursor can only be left from an expired cursor whose sequence restarted higher.
+        while (next != null && i < sorted.size() && sorted.get(i).getReading().getSeq() < next) {
+            HeldReading stale = sorted.get(i++);
+            held.remove(stale.getReading().getSeq());
+            cursor.setHeldCount(cursor.getHeldCount() - 1);
+            if (stale.getHeldSince() >= countingSince) {
+                bufferedNow--;
+            }
+            late(stale.getReading(), ctx);
+        }
+        if (i == sorted.size()) {
+            return List.of();
+        }
+        long lowest = sorted.get(i).getReading().getSeq();
+        if (next == null) {
+            cursor.setTrackedFrom(lowest);
+        } else if (lowest > next) {
+            ctx.output(GAPS, SequenceGap.newBuilder()
+                    .setDeviceId(ctx.getCurrentKey())
+                    .setFromSeq(next)
+                    .setToSeq(lowest - 1)
+                    .setReason(reason)
+                    .setDetectedAt(Instant.ofEpochMilli(now))
+                    .build());
+            gaps.inc();
+            gapMissingReadings.inc(lowest - next);
+            List<SeqRange> missing = new ArrayList<>(cursor.getMissing());
+            missing.add(new SeqRange(next, lowest - 1));
+            setMissing(cursor, missing);
+        }
+        long expected = lowest;
+        while (i < sorted.size() && sorted.get(i).getReading().getSeq() == expected) {
+            held.remove(expected);
+            release(cursor, sorted.get(i), out);
+            expected++;
+            i++;
+        }
+        cursor.setNextSeq(expected);
+        return sorted.subList(i, sorted.size());
+    }
+
+    /** Keeps at most maxTrackedGaps ranges; below a forgotten range no reading can be proven a duplicate. */
+    private void setMissing(SequenceCursor cursor, List<SeqRange> missing) {
+        while (missing.size() > config.maxTrackedGaps()) {
+            SeqRange oldest = missing.remove(0);
+            cursor.setTrackedFrom(Math.max(cursor.getTrackedFrom(), oldest.getToSeq() + 1));
+        }
+        cursor.setMissing(missing);
+    }
+
+    private List<HeldReading> sortedHeld() throws Exception {
+        List<HeldReading> all = new ArrayList<>();
+        for (Map.Entry<Long, HeldReading> entry : held.entries()) {
+            all.add(entry.getValue());
+        }
+        all.sort(BY_SEQ);
+        return all;
+    }
+
+    private void armTimer(SequenceCursor cursor, long deadline, Context ctx) {
+        Long current = cursor.getHoldTimer();
+        if (current != null && current == deadline) {
+            return;
+        }
+        if (current != null) {
+            ctx.timerService().deleteProcessingTimeTimer(current);
+        }
+        ctx.timerService().registerProcessingTimeTimer(deadline);
+        cursor.setHoldTimer(deadline);
+    }
+
+    private void cancelTimer(SequenceCursor cursor, Context ctx) {
+        if (cursor.getHoldTimer() != null) {
+            ctx.timerService().deleteProcessingTimeTimer(cursor.getHoldTimer());
+            cursor.setHoldTimer(null);
+        }
+    }
+
+    /** The counters of this instance, for tests and diagnostics. */
+    Counts counts() {
+        return new Counts(readingsIn.getCount(), readingsInOrder.getCount(), readingsOutOfOrder.getCount(),
+                readingsReleased.getCount(), duplicatesDropped.getCount(), gaps.getCount(),
+                gapMissingReadings.getCount(), lateReadings.getCount(), bufferedNow);
+    }
+
+    record Counts(long in, long inOrder, long outOfOrder, long released, long duplicates, long gaps,
+                  long gapMissing, long late, long buffered) {}
+}
