@@ -1,5 +1,6 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by bin/stack and bin/flink: where the local Flink cluster's runtime, configuration and plugins are.
-# Sourced, not executed; expects REPO_ROOT to be set.
+# Sourced, not executed; expects REPO_ROOT to be set. (SC2034: the variables are used by the sourcing scripts.)
 
 STACK_HOME="$REPO_ROOT/.stack"
 FLINK_HOME_DIR="$STACK_HOME/flink"
