@@ -74,7 +74,7 @@ class SavepointRestoreE2E {
         List<Map.Entry<String, byte[]>> out = new ArrayList<>();
         for (int seq = from; seq <= to; seq++) {
             HoverboardReading r = HoverboardReading.newBuilder().setDeviceId("device-" + seq % 5).setSeq(seq)
-                    .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + seq)).setBatteryPct(50).setTemperatureC(20).build();
+                    .setEventTime(Instant.now().minusSeconds(1000 - seq)).setBatteryPct(50).setTemperatureC(20).build();
             ByteBuffer b = r.toByteBuffer();
             byte[] bytes = new byte[b.remaining()];
             b.get(bytes);

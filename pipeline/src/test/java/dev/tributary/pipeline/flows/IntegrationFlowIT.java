@@ -86,7 +86,7 @@ class IntegrationFlowIT {
         for (int seq = 1; seq <= READINGS_PER_DEVICE; seq++) {
             for (int d = 0; d < DEVICES; d++) {
                 HoverboardReading r = HoverboardReading.newBuilder().setDeviceId("device-" + d).setSeq(seq)
-                        .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + seq * 1000L))
+                        .setEventTime(Instant.now().minusSeconds(READINGS_PER_DEVICE - seq))
                         .setBatteryPct(90 - seq).setTemperatureC(21.5).build();
                 input.add(new SimpleEntry<>(r.getDeviceId(), seq % 2 == 0 ? avro(r) : json(r)));
             }
