@@ -1,0 +1,81 @@
+package dev.tributary.sinks.search;
+
+import java.io.Serializable;
+
+/**
+ * A document operation already rendered as its {@code _bulk} NDJSON lines, so the writer only concatenates
+ * byte arrays when it builds a request.
+ *
+ * <p>The retry bookkeeping is writer-local: it is not part of checkpointed state (a restored entry starts
+ * its retry clock afresh) and is only touched by one request at a time.
+ */
+public final class SearchRequestEntry implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String index;
+    private final String id;
+    private final byte[] actionLine;
+    private final byte[] sourceLine;
+
+    private transient int attempts;
+    private transient long firstFailureMillis;
+
+    /**
+     * @param actionLine the action/metadata line including its trailing newline
+     * @param sourceLine the source line including its trailing newline; empty for deletes
+     */
+    public SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine) {
+        this.index = index;
+        this.id = id;
+        this.actionLine = actionLine;
+        this.sourceLine = sourceLine;
+    }
+
+    public String index() {
+        return index;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public byte[] actionLine() {
+        return actionLine;
+    }
+
+    public byte[] sourceLine() {
+        return sourceLine;
+    }
+
+    /** Bytes this entry adds to a bulk request body. */
+    public long sizeInBytes() {
+        return (long) actionLine.length + sourceLine.length;
+    }
+
+    /** The source document without its line terminator (for dead letters). */
+    public byte[] sourceDocument() {
+        return sourceLine.length == 0 ? sourceLine : java.util.Arrays.copyOf(sourceLine, sourceLine.length - 1);
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    long firstFailureMillis() {
+        return firstFailureMillis;
+    }
+
+    /** Records a failed attempt; the first one starts this entry's retry clock. */
+    void recordFailure(long nowMillis) {
+        if (attempts == 0) {
+            firstFailureMillis = nowMillis;
+        }
+        attempts++;
+    }
+
+    @Override
+    public String toString() {
+        return index + "/" + id + " (" + sizeInBytes() + " bytes)";
+    }
+}
