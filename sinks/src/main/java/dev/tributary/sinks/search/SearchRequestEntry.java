@@ -13,10 +13,15 @@ public final class SearchRequestEntry implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** Payload bytes kept for a document refused before sending (the dead letter cuts at the same bound). */
+    static final int MAX_REJECTED_PAYLOAD = dev.tributary.operators.codec.DeadLetters.MAX_PAYLOAD_BYTES;
+
     private final String index;
     private final String id;
     private final byte[] actionLine;
     private final byte[] sourceLine;
+    /** Set when the document was refused before sending (oversized, mapper failure); sourceLine then holds its payload. */
+    private final String rejection;
 
     private transient int attempts;
     private transient long firstFailureMillis;
@@ -26,10 +31,33 @@ public final class SearchRequestEntry implements Serializable {
      * @param sourceLine the source line including its trailing newline; empty for deletes
      */
     public SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine) {
+        this(index, id, actionLine, sourceLine, null);
+    }
+
+    private SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection) {
         this.index = index;
         this.id = id;
         this.actionLine = actionLine;
         this.sourceLine = sourceLine;
+        this.rejection = rejection;
+    }
+
+    /**
+     * A document that is never sent: the writer hands it straight to the dead letters with {@code reason}.
+     * Only a bounded prefix of the payload is kept, so a huge document cannot blow the buffer.
+     */
+    public static SearchRequestEntry rejected(String index, String id, String reason, byte[] payload) {
+        byte[] kept = payload.length > MAX_REJECTED_PAYLOAD ? java.util.Arrays.copyOf(payload, MAX_REJECTED_PAYLOAD) : payload;
+        return new SearchRequestEntry(index, id, new byte[0], kept, reason);
+    }
+
+    static SearchRequestEntry restore(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection) {
+        return new SearchRequestEntry(index, id, actionLine, sourceLine, rejection);
+    }
+
+    /** Why this entry was refused before sending, or null for a normal document. */
+    public String rejection() {
+        return rejection;
     }
 
     public String index() {
@@ -55,7 +83,7 @@ public final class SearchRequestEntry implements Serializable {
 
     /** The source document without its line terminator (for dead letters). */
     public byte[] sourceDocument() {
-        return sourceLine.length == 0 ? sourceLine : java.util.Arrays.copyOf(sourceLine, sourceLine.length - 1);
+        return sourceLine.length == 0 || rejection != null ? sourceLine : java.util.Arrays.copyOf(sourceLine, sourceLine.length - 1);
     }
 
     int attempts() {
@@ -76,6 +104,6 @@ public final class SearchRequestEntry implements Serializable {
 
     @Override
     public String toString() {
-        return index + "/" + id + " (" + sizeInBytes() + " bytes)";
+        return index + "/" + id + " (" + sizeInBytes() + " bytes" + (rejection == null ? ")" : ", rejected)");
     }
 }
