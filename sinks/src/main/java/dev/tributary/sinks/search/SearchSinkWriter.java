@@ -44,6 +44,8 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
     private final SearchSinkMetrics metrics;
     private final DeadLetterChannel deadLetters;
     private final ScheduledExecutorService retryTimer;
+    /** Whether the last bulk request failed as a whole: an outage is logged when it starts and ends, not per request. */
+    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
     SearchSinkWriter(
             ElementConverter<T, SearchRequestEntry> converter,
@@ -120,6 +122,9 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
     private CompletableFuture<List<SearchRequestEntry>> answer(List<SearchRequestEntry> entries, HttpResponse<byte[]> response) {
         int status = response.statusCode();
         if (status == 200) {
+            if (failing.compareAndSet(true, false)) {
+                LOG.info("bulk requests to {} succeed again", settings.connection().baseUrl());
+            }
             List<BulkItemResult> items;
             try {
                 items = BulkResponseParser.parse(response.body());
@@ -188,7 +193,12 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
         for (SearchRequestEntry e : entries) {
             e.recordFailure(now);
         }
-        LOG.warn("bulk request of {} documents to {} failed, will retry: {}", entries.size(), settings.connection().baseUrl(), reason);
+        if (failing.compareAndSet(false, true)) {
+            LOG.warn("bulk requests to {} fail, retrying with backoff for up to {}: {}",
+                    settings.connection().baseUrl(), settings.retry().maxRetryDuration(), reason);
+        } else {
+            LOG.debug("bulk request of {} documents failed again: {}", entries.size(), reason);
+        }
         return entries;
     }
 
