@@ -70,6 +70,7 @@ class SearchSinkIT {
                 .url(url)
                 .documentMapper(mapper(index))
                 .maxBatchSize(500)
+                .indexTemplates("observations", "devices")
                 .deadLetters(InMemoryDeadLetterChannel.factory(letters), "test", "search-sink")
                 .build());
 
