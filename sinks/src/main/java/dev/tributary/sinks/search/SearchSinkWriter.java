@@ -131,11 +131,18 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
             } catch (IOException e) {
                 return CompletableFuture.completedFuture(wholeRequestFailed(entries, "unreadable bulk response: " + e.getMessage()));
             }
-            if (items.size() != entries.size()) {
-                return CompletableFuture.failedFuture(new SearchSinkException("bulk response has " + items.size()
-                        + " items for " + entries.size() + " documents"));
+            BulkSettlement settlement;
+            try {
+                settlement = BulkSettlement.of(entries, items, System.currentTimeMillis());
+            } catch (SearchSinkException e) {
+                return CompletableFuture.failedFuture(e);
             }
-            return CompletableFuture.completedFuture(settleItems(entries, items));
+            metrics.docsSent.inc(settlement.done());
+            metrics.versionConflicts.inc(settlement.versionConflicts());
+            for (BulkSettlement.Rejected r : settlement.rejected()) {
+                deadLetter(r.entry(), r.reason());
+            }
+            return CompletableFuture.completedFuture(settlement.retry());
         }
         String reason = "HTTP " + status + ": " + BulkResponseParser.requestErrorReason(response.body());
         if (status == 401 || status == 403) {
@@ -163,28 +170,6 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
             }));
         }
         return all;
-    }
-
-    private List<SearchRequestEntry> settleItems(List<SearchRequestEntry> entries, List<BulkItemResult> items) {
-        List<SearchRequestEntry> retry = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < items.size(); i++) {
-            BulkItemResult item = items.get(i);
-            SearchRequestEntry entry = entries.get(i);
-            switch (item.outcome()) {
-                case DONE -> metrics.docsSent.inc();
-                case VERSION_CONFLICT -> metrics.versionConflicts.inc();
-                case RETRY -> {
-                    entry.recordFailure(now);
-                    retry.add(entry);
-                }
-                case REJECTED -> deadLetter(entry, "HTTP " + item.status() + ": " + item.reason());
-            }
-        }
-        if (!retry.isEmpty()) {
-            LOG.debug("{} of {} documents to retry, first: {}", retry.size(), entries.size(), items);
-        }
-        return retry;
     }
 
     private List<SearchRequestEntry> wholeRequestFailed(List<SearchRequestEntry> entries, String reason) {
