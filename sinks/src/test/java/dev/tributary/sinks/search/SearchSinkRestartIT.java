@@ -13,14 +13,17 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retries, the job does not fail (restarts are disabled, so any failure would end it), and every document
  * arrives exactly once.
  *
- * <p>The server is restarted by the command in {@code TRIBUTARY_SEARCH_RESTART_CMD} (default
- * {@code bin/stack restart elasticsearch}), run from the repository root; it must leave the server up.
+ * <p>Elasticsearch is restarted by the command in {@code TRIBUTARY_SEARCH_RESTART_CMD} (default
+ * {@code bin/stack restart elasticsearch}), OpenSearch by {@code TRIBUTARY_OPENSEARCH_RESTART_CMD} (default
+ * {@code bin/stack restart opensearch}), run from the repository root; each must leave its server up.
  */
 class SearchSinkRestartIT {
 
@@ -40,9 +44,17 @@ class SearchSinkRestartIT {
 
     private static final int DOCUMENTS = 20_000;
 
-    @Test
-    void everyDocumentArrivesExactlyOnceAcrossAServerRestart() throws Exception {
-        String url = StackEnv.esUrl();
+    static Stream<Arguments> servers() {
+        return Stream.of(
+                Arguments.of("elasticsearch-7", StackEnv.esUrl(),
+                        StackEnv.get("TRIBUTARY_SEARCH_RESTART_CMD", "bin/stack restart elasticsearch")),
+                Arguments.of("opensearch-2", StackEnv.openSearchUrl(),
+                        StackEnv.get("TRIBUTARY_OPENSEARCH_RESTART_CMD", "bin/stack restart opensearch")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void everyDocumentArrivesExactlyOnceAcrossAServerRestart(String server, String url, String restartCommand) throws Exception {
         SearchTestClient es = new SearchTestClient(url);
         String index = "it-restart-" + UUID.randomUUID();
         es.createIndex(index, "{\"properties\":{\"id\":{\"type\":\"keyword\"},\"v\":{\"type\":\"long\"},\"n\":{\"type\":\"long\"}}}");
@@ -71,7 +83,7 @@ class SearchSinkRestartIT {
         JobClient job = env.executeAsync("search sink restart IT");
 
         SearchTestClient.await("first documents in " + index, Duration.ofMinutes(2), () -> countOrZero(es, index) >= 2000);
-        Process restart = new ProcessBuilder("bash", "-c", StackEnv.get("TRIBUTARY_SEARCH_RESTART_CMD", "bin/stack restart elasticsearch"))
+        Process restart = new ProcessBuilder("bash", "-c", restartCommand)
                 .directory(workingDirectory())
                 .inheritIO()
                 .start();
