@@ -22,6 +22,8 @@ public final class SearchRequestEntry implements Serializable {
     private final byte[] sourceLine;
     /** Set when the document was refused before sending (oversized, mapper failure); sourceLine then holds its payload. */
     private final String rejection;
+    /** Size of the refused document before it was cut (rejected entries only). */
+    private final int rejectedSize;
 
     private transient int attempts;
     private transient long firstFailureMillis;
@@ -31,15 +33,16 @@ public final class SearchRequestEntry implements Serializable {
      * @param sourceLine the source line including its trailing newline; empty for deletes
      */
     public SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine) {
-        this(index, id, actionLine, sourceLine, null);
+        this(index, id, actionLine, sourceLine, null, 0);
     }
 
-    private SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection) {
+    private SearchRequestEntry(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection, int rejectedSize) {
         this.index = index;
         this.id = id;
         this.actionLine = actionLine;
         this.sourceLine = sourceLine;
         this.rejection = rejection;
+        this.rejectedSize = rejectedSize;
     }
 
     /**
@@ -47,12 +50,18 @@ public final class SearchRequestEntry implements Serializable {
      * Only a bounded prefix of the payload is kept, so a huge document cannot blow the buffer.
      */
     public static SearchRequestEntry rejected(String index, String id, String reason, byte[] payload) {
-        byte[] kept = payload.length > MAX_REJECTED_PAYLOAD ? java.util.Arrays.copyOf(payload, MAX_REJECTED_PAYLOAD) : payload;
-        return new SearchRequestEntry(index, id, new byte[0], kept, reason);
+        // one byte more than the dead letter keeps, so the dead letter still sees (and flags) the cut
+        byte[] kept = payload.length > MAX_REJECTED_PAYLOAD ? java.util.Arrays.copyOf(payload, MAX_REJECTED_PAYLOAD + 1) : payload;
+        return new SearchRequestEntry(index, id, new byte[0], kept, reason, payload.length);
     }
 
-    static SearchRequestEntry restore(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection) {
-        return new SearchRequestEntry(index, id, actionLine, sourceLine, rejection);
+    static SearchRequestEntry restore(String index, String id, byte[] actionLine, byte[] sourceLine, String rejection, int rejectedSize) {
+        return new SearchRequestEntry(index, id, actionLine, sourceLine, rejection, rejectedSize);
+    }
+
+    /** Size of the original document: for a rejected entry, before its payload was cut. */
+    public int documentSize() {
+        return rejection != null ? rejectedSize : Math.max(sourceLine.length - 1, 0);
     }
 
     /** Why this entry was refused before sending, or null for a normal document. */

@@ -20,6 +20,7 @@ public final class SearchRequestEntrySerializer extends AsyncSinkWriterStateSeri
         out.writeBoolean(entry.rejection() != null);
         if (entry.rejection() != null) {
             writeBytes(out, entry.rejection().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.writeInt(entry.documentSize());
         }
     }
 
@@ -29,8 +30,13 @@ public final class SearchRequestEntrySerializer extends AsyncSinkWriterStateSeri
         String id = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
         byte[] action = readBytes(in);
         byte[] source = readBytes(in);
-        String rejection = in.readBoolean() ? new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8) : null;
-        return SearchRequestEntry.restore(index, id, action, source, rejection);
+        String rejection = null;
+        int rejectedSize = 0;
+        if (in.readBoolean()) {
+            rejection = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+            rejectedSize = in.readInt();
+        }
+        return SearchRequestEntry.restore(index, id, action, source, rejection, rejectedSize);
     }
 
     @Override

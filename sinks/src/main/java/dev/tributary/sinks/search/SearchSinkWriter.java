@@ -226,6 +226,7 @@ final class SearchSinkWriter<T> extends AsyncSinkWriter<T, SearchRequestEntry> {
                 "search index " + entry.index() + " refused document " + entry.id() + ": " + reason,
                 new DeadLetters.Source(null, null, null, null, entry.id().getBytes(StandardCharsets.UTF_8)),
                 entry.sourceDocument());
+        letter.setPayloadSize(entry.documentSize());
         deadLetters.send(letter);
     }
 

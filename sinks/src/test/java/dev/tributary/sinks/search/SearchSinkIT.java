@@ -85,7 +85,7 @@ class SearchSinkIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
-    void aPoisonDocumentBecomesOneDeadLetterWithTheServersReasonAndTheOthersAreWritten(String server, String url) throws Exception {
+    void eachPoisonDocumentBecomesOneDeadLetterWithTheReasonAndTheOthersAreWritten(String server, String url) throws Exception {
         SearchTestClient es = new SearchTestClient(url);
         String index = "it-poison-" + UUID.randomUUID();
         es.createIndex(index, MAPPINGS);
@@ -95,6 +95,7 @@ class SearchSinkIT {
             String n = switch (i) {
                 case 777 -> "\"not a number\"";
                 case 1500 -> "1 \"broken\": json";
+                case 1900 -> "\"" + "x".repeat(200_000) + "\"";
                 default -> String.valueOf(i);
             };
             input.add(new Doc("d" + i, 1, n));
@@ -105,15 +106,21 @@ class SearchSinkIT {
                 .url(url)
                 .documentMapper(mapper(index))
                 .maxBatchSize(200)
+                .maxRecordSizeInBytes(128 * 1024)
                 .deadLetters(InMemoryDeadLetterChannel.factory(letters), "observations", "observations-search-sink")
                 .build());
 
-        assertThat(es.count(index)).isEqualTo(documents - 2);
+        assertThat(es.count(index)).isEqualTo(documents - 3);
         List<DeadLetter> dead = new ArrayList<>(InMemoryDeadLetterChannel.delivered(letters));
-        dead.sort(java.util.Comparator.comparing(DeadLetter::getReason));
-        assertThat(dead).hasSize(2);
+        dead.sort(java.util.Comparator.comparing(d -> StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString()));
+        assertThat(dead).extracting(d -> StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString())
+                .containsExactly("d1500", "d1900", "d777");
         assertThat(dead.get(0).getReason()).contains("d1500").contains("HTTP 400").contains("json_parse_exception");
-        DeadLetter letter = dead.get(1);
+        assertThat(dead.get(1).getReason()).contains("d1900").contains("exceeds the sink's maxRecordSizeInBytes 131072");
+        assertThat(dead.get(1).getPayloadTruncated()).isTrue();
+        assertThat(dead.get(1).getPayloadSize()).isEqualTo(200_000 + "{\"id\":\"d1900\",\"v\":1,\"n\":\"\"}".length());
+        assertThat(dead.get(1).getPayload().remaining()).isEqualTo(dev.tributary.operators.codec.DeadLetters.MAX_PAYLOAD_BYTES);
+        DeadLetter letter = dead.get(2);
         assertThat(letter.getReasonCode()).isEqualTo("SINK_REJECTED");
         assertThat(letter.getFlow()).isEqualTo("observations");
         assertThat(letter.getOperator()).isEqualTo("observations-search-sink");
