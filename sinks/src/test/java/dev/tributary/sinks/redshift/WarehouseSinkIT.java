@@ -1,6 +1,7 @@
 package dev.tributary.sinks.redshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.events.Customer;
 import dev.tributary.events.DeadLetter;
@@ -20,6 +21,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -244,6 +246,34 @@ class WarehouseSinkIT {
         assertThat(afterRestart).as("the job was still writing when the database restarted").isLessThan(n);
         assertThat(db.count("SELECT count(*) FROM readings")).isEqualTo(n);
         assertThat(db.count("SELECT count(DISTINCT (device_id, seq)) FROM readings")).isEqualTo(n);
+    }
+
+    @Test
+    void aSinkThatGivesUpFailsItsJobButNotTheTaskManager() throws Exception {
+        TestDatabase db = TestDatabase.freshSchema("it_give_up");
+        StreamExecutionEnvironment env = env(1);
+        env.fromData(new AvroTypeInfo<>(HoverboardReading.class), reading("d1", 1), reading("d1", 2))
+                .uid("readings").name("readings")
+                .sinkTo(WarehouseSink.forTable(WarehouseTables.READINGS)
+                        // nothing listens on port 1: every connection attempt is refused
+                        .jdbcUrl("jdbc:postgresql://127.0.0.1:1/tributary").user("nobody").password("unused")
+                        .applySchema(false).maxRetryDuration(Duration.ofMillis(500))
+                        .deadLetters(CollectingDeadLetters.factory("give-up"), "telemetry", "telemetry-warehouse-sink")
+                        .build())
+                .uid("readings-warehouse").name("readings → warehouse");
+        assertThatThrownBy(() -> env.execute("give-up"))
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "gave up trying to write"))
+                        .isPresent());
+
+        // the same task manager still runs jobs: the failing writer's close() did not take it down
+        StreamExecutionEnvironment next = env(2);
+        next.fromData(new AvroTypeInfo<>(HoverboardReading.class), reading("d1", 1), reading("d2", 1))
+                .uid("readings").name("readings")
+                .keyBy(HoverboardReading::getDeviceId)
+                .sinkTo(sink(db, WarehouseDialect.POSTGRESQL, "give-up-next", WarehouseTables.READINGS).build())
+                .uid("readings-warehouse").name("readings → warehouse");
+        next.execute("after-give-up");
+        assertThat(db.count("SELECT count(*) FROM readings")).isEqualTo(2);
     }
 
     /** Runs TRIBUTARY_PG_RESTART_CMD (default {@code bin/stack restart postgres}) from the repository root. */
