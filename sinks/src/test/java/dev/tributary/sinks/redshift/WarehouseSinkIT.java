@@ -284,8 +284,13 @@ class WarehouseSinkIT {
         if (command == null) {
             command = "bin/stack restart postgres";
         }
-        Process process = new ProcessBuilder("bash", "-c", command).directory(dir).inheritIO().start();
+        // output to a file, never inherited: a restarted server keeps it open, and an inherited pipe would
+        // keep Maven waiting for the test JVM's output to end
+        File log = new File("target/pg-restart.log");
+        Process process = new ProcessBuilder("bash", "-c", command).directory(dir)
+                .redirectErrorStream(true).redirectOutput(log).start();
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("restart command finished").isTrue();
-        assertThat(process.exitValue()).as("exit code of: " + command).isZero();
+        assertThat(process.exitValue()).as("exit code of: " + command + " (output in " + log.getAbsolutePath() + ")")
+                .isZero();
     }
 }
