@@ -50,6 +50,19 @@ public final class MergeSql {
         return "DELETE FROM " + staging + " USING " + table.name() + " WHERE " + condition;
     }
 
+    /**
+     * Session settings for the MERGE's transaction. PostgreSQL plans a MERGE from an unanalyzed temp table as
+     * a hash join over a sequential scan of the whole target, so every batch would read the entire table
+     * (measured: 88 ms per 5 000 rows at 200 000 stored rows, growing with the table). Forbidding hash and
+     * merge joins for this transaction leaves the nested loop over the primary key index: 20 ms, flat.
+     * Redshift joins on its own terms (columnar, distribution keys); it gets no hints.
+     */
+    public List<String> planSettings() {
+        return dialect == WarehouseDialect.POSTGRESQL
+                ? List.of("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
+                : List.of();
+    }
+
     public String merge() {
         String target = table.name();
         StringBuilder sql = new StringBuilder()

@@ -79,6 +79,9 @@ final class WarehouseSession implements AutoCloseable {
             loader.load(c, sql.stagingTable(), table, rows);
             int merged;
             try (Statement s = c.createStatement()) {
+                for (String setting : sql.planSettings()) {
+                    s.execute(setting);
+                }
                 String prune = sql.pruneStaging();
                 if (prune != null) {
                     s.executeUpdate(prune);

@@ -16,6 +16,7 @@ class MergeSqlTest {
                 + " WHEN NOT MATCHED THEN INSERT (id, version, text, amount, at)"
                 + " VALUES (s.id, s.version, s.text, s.amount, s.at)");
         assertThat(sql.clearStaging()).isEqualTo("TRUNCATE tributary_stage_items");
+        assertThat(sql.planSettings()).containsExactly("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off");
     }
 
     @Test
@@ -36,6 +37,7 @@ class MergeSqlTest {
                 + " WHEN MATCHED THEN UPDATE SET version = s.version,");
         // Redshift's TRUNCATE would commit the open transaction
         assertThat(sql.clearStaging()).isEqualTo("DELETE FROM tributary_stage_items");
+        assertThat(sql.planSettings()).isEmpty();
     }
 
     @Test

@@ -131,7 +131,7 @@ class WarehouseSinkIT {
         }
         // caught before the database: a NUL character, which PostgreSQL and Redshift cannot store
         input.set(100, HoverboardReading.newBuilder(reading("d1", 100)).setErrorCode("bad\u0000code").build());
-        // passes the cheap checks, refused by the database (timestamp out of range): found by bisecting
+        // passes the cheap checks, refused by the database (a timestamp it cannot parse): found by bisecting
         input.set(500, HoverboardReading.newBuilder(reading("d1", 500))
                 .setEventTime(Instant.parse("+300000-01-01T00:00:00Z")).build());
         input.set(501, HoverboardReading.newBuilder(reading("d1", 501))
