@@ -61,7 +61,7 @@ public final class JdbcSettings implements Serializable {
     }
 
     private static Driver driverFor(String url) throws SQLException {
-        String className = url.startsWith("jdbc:redshift:") ? "com.amazon.redshift.jdbc.Driver" : "org.postgresql.Driver";
+        String className = url.startsWith("jdbc:redshift:") ? "com.amazon.redshift.Driver" : "org.postgresql.Driver";
         try {
             return (Driver) Class.forName(className, true, JdbcSettings.class.getClassLoader())
                     .getDeclaredConstructor().newInstance();
