@@ -1,0 +1,183 @@
+package dev.tributary.sinks.redshift;
+
+import static dev.tributary.sinks.redshift.SqlType.bigint;
+import static dev.tributary.sinks.redshift.SqlType.doublePrecision;
+import static dev.tributary.sinks.redshift.SqlType.timestamp;
+import static dev.tributary.sinks.redshift.SqlType.varchar;
+
+import dev.tributary.events.Alert;
+import dev.tributary.events.CatalogEntry;
+import dev.tributary.events.CatalogOperation;
+import dev.tributary.events.Customer;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.events.ObservationCount;
+import dev.tributary.events.Trip;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every warehouse table of Tributary, in one place. The DDL in {@code warehouse/ddl/V1__tables.sql} must
+ * match these definitions (an integration test compares them with the database's catalog).
+ *
+ * <p>Why each table is versioned or immutable:
+ * <ul>
+ *   <li>{@link #READINGS}, {@link #ALERTS}, {@link #OBSERVATIONS}: facts that never change once they
+ *       happened; the key (device+seq, deterministic alert id, occurrence id) identifies the fact, so the
+ *       first write wins and a replay is a no-op.</li>
+ *   <li>{@link #OBSERVATION_COUNTS}: a count is emitted once, when its window closes (late records go to a
+ *       side output, they never re-fire a window), so a replay carries the same count: immutable too.</li>
+ *   <li>{@link #CUSTOMERS}, {@link #TRIPS}, {@link #CATALOG_ENTRIES}: entities that change; their records
+ *       carry a monotonically increasing {@code version}, and a greater version replaces the stored row.</li>
+ * </ul>
+ */
+public final class WarehouseTables {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WarehouseTables() {}
+
+    public static final WarehouseTable<HoverboardReading> READINGS =
+            WarehouseTable.builder("readings", HoverboardReading.class)
+                    .column("device_id", varchar(128), HoverboardReading::getDeviceId)
+                    .column("seq", bigint(), HoverboardReading::getSeq)
+                    .column("event_time", timestamp(), HoverboardReading::getEventTime)
+                    .column("battery_pct", doublePrecision(), HoverboardReading::getBatteryPct)
+                    .column("temperature_c", doublePrecision(), HoverboardReading::getTemperatureC)
+                    .column("speed_kmh", doublePrecision(), HoverboardReading::getSpeedKmh)
+                    .nullableColumn("latitude", doublePrecision(), HoverboardReading::getLatitude)
+                    .nullableColumn("longitude", doublePrecision(), HoverboardReading::getLongitude)
+                    .nullableColumn("error_code", varchar(256), HoverboardReading::getErrorCode)
+                    .key("device_id", "seq")
+                    .immutable()
+                    .build();
+
+    public static final WarehouseTable<Customer> CUSTOMERS =
+            WarehouseTable.builder("customers", Customer.class)
+                    .column("customer_id", varchar(128), Customer::getCustomerId)
+                    .column("name", varchar(512), Customer::getName)
+                    .nullableColumn("email", varchar(320), Customer::getEmail)
+                    .nullableColumn("tier", varchar(64), Customer::getTier)
+                    .column("version", bigint(), Customer::getVersion)
+                    .column("updated_at", timestamp(), Customer::getUpdatedAt)
+                    .key("customer_id")
+                    .version("version")
+                    .build();
+
+    public static final WarehouseTable<Trip> TRIPS =
+            WarehouseTable.builder("trips", Trip.class)
+                    .column("trip_id", varchar(128), Trip::getTripId)
+                    .column("hoverboard_id", varchar(128), Trip::getHoverboardId)
+                    .column("customer_id", varchar(128), Trip::getCustomerId)
+                    .column("started_at", timestamp(), Trip::getStartedAt)
+                    .nullableColumn("ended_at", timestamp(), Trip::getEndedAt)
+                    .nullableColumn("distance_km", doublePrecision(), Trip::getDistanceKm)
+                    .column("version", bigint(), Trip::getVersion)
+                    .nullableColumn("customer_name", varchar(512), Trip::getCustomerName)
+                    .nullableColumn("customer_tier", varchar(64), Trip::getCustomerTier)
+                    .nullableColumn("last_battery_pct", doublePrecision(), Trip::getLastBatteryPct)
+                    .nullableColumn("last_reading_seq", bigint(), Trip::getLastReadingSeq)
+                    .key("trip_id")
+                    .version("version")
+                    .build();
+
+    public static final WarehouseTable<Alert> ALERTS =
+            WarehouseTable.builder("alerts", Alert.class)
+                    .column("alert_id", varchar(256), Alert::getAlertId)
+                    .column("device_id", varchar(128), Alert::getDeviceId)
+                    .column("kind", varchar(64), Alert::getKind)
+                    .column("severity", varchar(16), Alert::getSeverity)
+                    .column("message", varchar(4096), Alert::getMessage)
+                    .column("event_time", timestamp(), Alert::getEventTime)
+                    .nullableColumn("reading_seq", bigint(), Alert::getReadingSeq)
+                    .key("alert_id")
+                    .immutable()
+                    .build();
+
+    public static final WarehouseTable<ObservationCount> OBSERVATION_COUNTS =
+            WarehouseTable.builder("observation_counts", ObservationCount.class)
+                    .column("window_id", varchar(128), ObservationCount::getWindowId)
+                    .column("window_start", timestamp(), ObservationCount::getWindowStart)
+                    .column("window_end", timestamp(), ObservationCount::getWindowEnd)
+                    .column("dimension", varchar(32), ObservationCount::getDimension)
+                    // "value" and "count" are SQL keywords; prefixed names need no quoting in either engine
+                    .column("dimension_value", varchar(512), ObservationCount::getValue)
+                    .column("observation_count", bigint(), ObservationCount::getCount)
+                    .key("window_id", "dimension", "dimension_value")
+                    .immutable()
+                    .build();
+
+    public static final WarehouseTable<Observation> OBSERVATIONS =
+            WarehouseTable.builder("observations", Observation.class)
+                    .column("occurrence_id", varchar(256), Observation::getOccurrenceId)
+                    .column("source", varchar(32), Observation::getSource)
+                    .column("kingdom", varchar(128), Observation::getKingdom)
+                    .column("scientific_name", varchar(512), Observation::getScientificName)
+                    .nullableColumn("species", varchar(512), Observation::getSpecies)
+                    .column("event_time", timestamp(), Observation::getEventTime)
+                    .nullableColumn("latitude", doublePrecision(), Observation::getLatitude)
+                    .nullableColumn("longitude", doublePrecision(), Observation::getLongitude)
+                    .nullableColumn("country_code", varchar(8), Observation::getCountryCode)
+                    .nullableColumn("basis_of_record", varchar(64), Observation::getBasisOfRecord)
+                    .key("occurrence_id")
+                    .immutable()
+                    .build();
+
+    public static final WarehouseTable<CatalogEntry> CATALOG_ENTRIES =
+            WarehouseTable.builder("catalog_entries", CatalogEntry.class)
+                    .column("object_key", varchar(1024), CatalogEntry::getObjectKey)
+                    .column("container", varchar(256), CatalogEntry::getContainer)
+                    .nullableColumn("content_type", varchar(256), CatalogEntry::getContentType)
+                    .column("owner", varchar(256), CatalogEntry::getOwner)
+                    .nullableColumn("original_name", varchar(1024), CatalogEntry::getOriginalName)
+                    .nullableColumn("size_bytes", bigint(), CatalogEntry::getSizeBytes)
+                    .nullableColumn("sha256", varchar(64), CatalogEntry::getSha256)
+                    .column("created_at", timestamp(), CatalogEntry::getCreatedAt)
+                    .column("modified_at", timestamp(), CatalogEntry::getModifiedAt)
+                    .column("version", bigint(), CatalogEntry::getVersion)
+                    // no arrays or maps in Redshift-compatible DDL: nested values are JSON text
+                    .column("operations_json", varchar(SqlType.MAX_VARCHAR), WarehouseTables::operationsJson)
+                    .column("attributes_json", varchar(SqlType.MAX_VARCHAR), WarehouseTables::attributesJson)
+                    .key("object_key")
+                    .version("version")
+                    .build();
+
+    /** All tables, in the order of the DDL file. */
+    public static final List<WarehouseTable<?>> ALL = List.of(
+            READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES);
+
+    static String operationsJson(CatalogEntry entry) {
+        List<Map<String, Object>> operations = new ArrayList<>();
+        for (CatalogOperation op : entry.getOperations()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", op.getName());
+            o.put("at", op.getAt().toString());
+            o.put("job", op.getJob());
+            o.put("operator", op.getOperator());
+            o.put("succeeded", op.getSucceeded());
+            o.put("reason", op.getReason());
+            operations.add(o);
+        }
+        return toJson(operations);
+    }
+
+    static String attributesJson(CatalogEntry entry) {
+        // sorted, so equal maps always render to equal text
+        return toJson(new TreeMap<>(entry.getAttributes()));
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render catalog entry JSON", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tributary.sinks.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MergeSqlTest {
+
+    @Test
+    void postgresGuardsTheUpdateInsideTheMerge() {
+        MergeSql sql = new MergeSql(TestTables.VERSIONED, WarehouseDialect.POSTGRESQL);
+        assertThat(sql.pruneStaging()).isNull();
+        assertThat(sql.merge()).isEqualTo("MERGE INTO items USING tributary_stage_items s ON s.id = items.id"
+                + " WHEN MATCHED AND s.version > items.version THEN UPDATE SET version = s.version,"
+                + " text = s.text, amount = s.amount, at = s.at"
+                + " WHEN NOT MATCHED THEN INSERT (id, version, text, amount, at)"
+                + " VALUES (s.id, s.version, s.text, s.amount, s.at)");
+        assertThat(sql.clearStaging()).isEqualTo("TRUNCATE tributary_stage_items");
+        assertThat(sql.planSettings()).containsExactly("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off");
+    }
+
+    @Test
+    void postgresInsertsOnlyMissingKeysOfAnImmutableTable() {
+        MergeSql sql = new MergeSql(TestTables.IMMUTABLE, WarehouseDialect.POSTGRESQL);
+        assertThat(sql.merge()).isEqualTo("MERGE INTO facts USING tributary_stage_facts s"
+                + " ON s.id = facts.id AND s.version = facts.version"
+                + " WHEN NOT MATCHED THEN INSERT (id, version, text) VALUES (s.id, s.version, s.text)");
+    }
+
+    @Test
+    void redshiftPrunesStaleStagingRowsThenMergesUnconditionally() {
+        MergeSql sql = new MergeSql(TestTables.VERSIONED, WarehouseDialect.REDSHIFT);
+        assertThat(sql.pruneStaging()).isEqualTo("DELETE FROM tributary_stage_items USING items"
+                + " WHERE tributary_stage_items.id = items.id"
+                + " AND tributary_stage_items.version <= items.version");
+        assertThat(sql.merge()).startsWith("MERGE INTO items USING tributary_stage_items s ON s.id = items.id"
+                + " WHEN MATCHED THEN UPDATE SET version = s.version,");
+        // Redshift's TRUNCATE would commit the open transaction
+        assertThat(sql.clearStaging()).isEqualTo("DELETE FROM tributary_stage_items");
+        assertThat(sql.planSettings()).isEmpty();
+    }
+
+    @Test
+    void redshiftPrunesEveryStoredKeyOfAnImmutableTable() {
+        MergeSql sql = new MergeSql(TestTables.IMMUTABLE, WarehouseDialect.REDSHIFT);
+        assertThat(sql.pruneStaging()).isEqualTo("DELETE FROM tributary_stage_facts USING facts"
+                + " WHERE tributary_stage_facts.id = facts.id AND tributary_stage_facts.version = facts.version");
+    }
+
+    @Test
+    void stagingCopiesTheTargetsColumns() {
+        assertThat(new MergeSql(TestTables.VERSIONED, WarehouseDialect.REDSHIFT).createStaging())
+                .isEqualTo("CREATE TEMP TABLE tributary_stage_items (LIKE items)");
+    }
+
+    @Test
+    void theInsertLoaderCastsTimestampParameters() {
+        assertThat(MultiRowInsertStagingLoader.insertSql("st", TestTables.VERSIONED.columns(), 2))
+                .isEqualTo("INSERT INTO st (id, version, text, amount, at) VALUES"
+                        + " (?, ?, ?, ?, CAST(? AS TIMESTAMP)), (?, ?, ?, ?, CAST(? AS TIMESTAMP))");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tributary.sinks.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** The DDL against a real PostgreSQL: idempotent, safe when writers start together, and as the tables say. */
+class WarehouseSchemaIT {
+
+    @Test
+    void writersApplyingTheSchemaConcurrentlyAllSucceedAndTheCatalogMatchesTheTables() throws Exception {
+        TestDatabase db = TestDatabase.freshSchema("it_schema");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                writers.add(() -> {
+                    try (Connection c = db.connect()) {
+                        c.setAutoCommit(false);
+                        WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
+                        WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL); // and again: idempotent
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(writers)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (WarehouseTable<?> table : WarehouseTables.ALL) {
+            List<String> expected = table.columns().stream().map(c -> c.name() + " " + catalogType(c.type())
+                    + " " + (c.nullable() ? "YES" : "NO")).toList();
+            assertThat(db.rows("SELECT column_name || ' ' || data_type || coalesce('(' || character_maximum_length"
+                    + " || ')', '') || ' ' || is_nullable FROM information_schema.columns WHERE table_schema ="
+                    + " current_schema() AND table_name = '" + table.name() + "' ORDER BY ordinal_position"))
+                    .as(table.name()).containsExactlyElementsOf(expected);
+            assertThat(db.rows("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                    + " AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND i.indrelid = '" + table.name()
+                    + "'::regclass ORDER BY array_position(i.indkey, a.attnum)"))
+                    .as(table.name() + " primary key").containsExactlyElementsOf(table.keyColumns());
+        }
+        TestDatabase.awaitCondition("no leftover advisory lock", Duration.ofSeconds(10),
+                () -> db.countOrMinusOne("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0);
+    }
+
+    private static String catalogType(SqlType type) {
+        return switch (type.kind()) {
+            case VARCHAR -> "character varying(" + type.length() + ")";
+            case BIGINT -> "bigint";
+            case INTEGER -> "integer";
+            case DOUBLE_PRECISION -> "double precision";
+            case BOOLEAN -> "boolean";
+            case TIMESTAMP -> "timestamp without time zone";
+        };
+    }
+}
