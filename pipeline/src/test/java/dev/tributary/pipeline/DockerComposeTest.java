@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DockerComposeTest {
 
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern HOST = Pattern.compile("^(?:[a-z][a-z0-9+.-]*://)?([A-Za-z0-9._-]+):(\\d+)");
 
     @SuppressWarnings("unchecked")
@@ -39,8 +40,10 @@ class DockerComposeTest {
     void everyServerTheDockerJobConfigurationNamesIsAService() throws IOException {
         Path config = StackEnv.repoRoot().resolve("flink-conf/jobs/docker.properties");
         Map<String, String> values = Arguments.parse(new String[] {"--config", config.toString()}).values();
-        // the file must also be a valid job configuration
-        JobSettings.parse(values, Map.of());
+        // the file must also be a valid job configuration (with its ${env:...} secrets given some value)
+        Map<String, String> environment = new java.util.HashMap<>();
+        values.values().forEach(v -> ENV_REF.matcher(v).results().forEach(m -> environment.put(m.group(1), "secret")));
+        JobSettings.parse(values, environment);
 
         Map<String, Object> services = services();
         int checked = 0;

@@ -75,6 +75,31 @@ public final class JobSettings implements Serializable {
     public static final Setting<Long> DECODE_MAX_PAYLOAD = Setting.of("decode.max-payload", Parsers.bytes(), "1mb",
             "largest accepted Kafka message; larger ones are dead-lettered as OVERSIZED");
 
+    public static final Setting<String> WAREHOUSE_JDBC_URL = Setting.of("warehouse.jdbc-url", Parsers.jdbcUrl(),
+            "jdbc:postgresql://127.0.0.1:5432/tributary",
+            "warehouse JDBC URL: jdbc:redshift://... for Amazon Redshift, jdbc:postgresql://... for PostgreSQL 15+");
+    public static final Setting<String> WAREHOUSE_USER = Setting.of("warehouse.user", Setting.ValueParser.text(),
+            "tributary", "warehouse user");
+    public static final Setting<String> WAREHOUSE_PASSWORD = Setting.secret("warehouse.password",
+            "warehouse password; give it as ${env:NAME}, never in a file");
+    public static final Setting<Integer> WAREHOUSE_BATCH_SIZE = Setting.of("warehouse.batch-size",
+            Parsers.positiveInt(), "5000", "rows per warehouse batch (per table, after duplicate keys are merged)");
+    public static final Setting<Duration> WAREHOUSE_FLUSH_INTERVAL = Setting.of("warehouse.flush-interval",
+            Parsers.duration(), "2s", "longest a row waits in the warehouse sink's buffer");
+    public static final Setting<Duration> WAREHOUSE_MAX_RETRY = Setting.of("warehouse.max-retry-duration",
+            Parsers.duration(), "2min", "how long the warehouse sink retries an unreachable database before the job restarts");
+
+    public static final Setting<java.net.URI> SEARCH_URL = Setting.of("search.url", Parsers.httpUrl(),
+            "http://127.0.0.1:9200", "Elasticsearch 7/8/9 or OpenSearch 2/3 URL (no credentials in it)");
+    public static final Setting<String> SEARCH_USER_ENV = Setting.of("search.username-env", Setting.ValueParser.text(),
+            "", "name of the environment variable holding the search user (basic auth), read on the TaskManagers");
+    public static final Setting<String> SEARCH_PASSWORD_ENV = Setting.of("search.password-env",
+            Setting.ValueParser.text(), "", "name of the environment variable holding the search password");
+    public static final Setting<String> SEARCH_API_KEY_ENV = Setting.of("search.api-key-env",
+            Setting.ValueParser.text(), "", "name of the environment variable holding a search API key");
+    public static final Setting<String> SEARCH_CA_CERTIFICATE = Setting.of("search.ca-certificate",
+            Setting.ValueParser.text(), "", "PEM file of the CA that signed the search server's certificate (https)");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -82,7 +107,10 @@ public final class JobSettings implements Serializable {
             KAFKA_CHECK_REACHABLE,
             TOPIC_DEAD_LETTER, TOPIC_VALIDATED, TOPICS_ASSETS_ANNOUNCED, TOPICS_ASSETS_REQUESTED, TOPICS_HOVERBOARD,
             TOPICS_CUSTOMER, TOPICS_TRIP, TOPICS_OBSERVATIONS,
-            DECODE_MAX_PAYLOAD);
+            DECODE_MAX_PAYLOAD,
+            WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
+            WAREHOUSE_MAX_RETRY,
+            SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

@@ -134,6 +134,17 @@ final class Parsers {
         };
     }
 
+    /** A JDBC URL of a warehouse Tributary can write to. */
+    static ValueParser<String> jdbcUrl() {
+        return s -> {
+            String url = s.trim();
+            if (!url.startsWith("jdbc:postgresql://") && !url.startsWith("jdbc:redshift://")) {
+                throw new IllegalArgumentException("must start with jdbc:redshift:// or jdbc:postgresql://, got '" + s + "'");
+            }
+            return url;
+        };
+    }
+
     /** An absolute http(s) URL. */
     static ValueParser<URI> httpUrl() {
         return s -> {

@@ -2,12 +2,21 @@ package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.AvroEventSerializer;
+import dev.tributary.pipeline.config.InvalidSettingsException;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.sinks.deadletter.DeadLetterChannel;
 import dev.tributary.sinks.deadletter.KafkaDeadLetterChannel;
 import dev.tributary.sinks.kafka.KafkaSinks;
+import dev.tributary.sinks.redshift.WarehouseSink;
+import dev.tributary.sinks.redshift.WarehouseTable;
+import dev.tributary.sinks.search.DocumentMapper;
+import dev.tributary.sinks.search.SearchSinkBuilder;
+import dev.tributary.sinks.search.SearchSink;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.connector.sink2.Sink;
+
+import java.util.List;
 
 /** The production sinks, configured from {@link JobSettings}. */
 public class TributarySinks implements Sinks {
@@ -23,6 +32,11 @@ public class TributarySinks implements Sinks {
                 settings.get(JobSettings.KAFKA_TX_PREFIX), settings.get(JobSettings.KAFKA_TX_TIMEOUT));
     }
 
+    /** Where sink writers put the records their servers refuse: the dead-letter topic. */
+    protected DeadLetterChannel.Factory deadLetterChannel() {
+        return KafkaDeadLetterChannel.factory(settings.kafkaClientProperties(), settings.get(JobSettings.TOPIC_DEAD_LETTER));
+    }
+
     @Override
     public Sink<DeadLetter> deadLetters() {
         return kafka("dead-letter", settings.get(JobSettings.TOPIC_DEAD_LETTER),
@@ -32,5 +46,46 @@ public class TributarySinks implements Sinks {
     @Override
     public <T> Sink<T> kafka(String sinkName, String topic, SerializationSchema<T> key, SerializationSchema<T> value) {
         return KafkaSinks.exactlyOnce(kafkaTarget(), sinkName, topic, key, value);
+    }
+
+    @Override
+    public <T> Sink<T> warehouse(String flow, String operatorUid, List<WarehouseTable<? extends T>> tables) {
+        String password = settings.get(JobSettings.WAREHOUSE_PASSWORD);
+        if (password.isEmpty()) {
+            throw new InvalidSettingsException(List.of("setting 'warehouse.password' is empty but flow '" + flow
+                    + "' writes to the warehouse: set warehouse.password=${env:TRIBUTARY_PG_PASSWORD} (or your variable)"));
+        }
+        WarehouseSink.Builder<T> builder = WarehouseSink.<T>builder()
+                .jdbcUrl(settings.get(JobSettings.WAREHOUSE_JDBC_URL))
+                .user(settings.get(JobSettings.WAREHOUSE_USER))
+                .password(password)
+                .batchSize(settings.get(JobSettings.WAREHOUSE_BATCH_SIZE))
+                .flushInterval(settings.get(JobSettings.WAREHOUSE_FLUSH_INTERVAL))
+                .maxRetryDuration(settings.get(JobSettings.WAREHOUSE_MAX_RETRY))
+                .deadLetters(deadLetterChannel(), flow, operatorUid);
+        tables.forEach(builder::table);
+        return builder.build();
+    }
+
+    @Override
+    public <T> Sink<T> search(String flow, String operatorUid, DocumentMapper<T> mapper, String... templates) {
+        SearchSinkBuilder<T> builder = SearchSink.<T>builder()
+                .url(settings.get(JobSettings.SEARCH_URL).toString())
+                .documentMapper(mapper)
+                .deadLetters(deadLetterChannel(), flow, operatorUid)
+                .indexTemplates(templates);
+        String user = settings.get(JobSettings.SEARCH_USER_ENV);
+        if (!user.isEmpty()) {
+            builder.basicAuthFromEnv(user, settings.get(JobSettings.SEARCH_PASSWORD_ENV));
+        }
+        String apiKey = settings.get(JobSettings.SEARCH_API_KEY_ENV);
+        if (!apiKey.isEmpty()) {
+            builder.apiKeyFromEnv(apiKey);
+        }
+        String ca = settings.get(JobSettings.SEARCH_CA_CERTIFICATE);
+        if (!ca.isEmpty()) {
+            builder.caCertificatePem(ca);
+        }
+        return builder.build();
     }
 }
