@@ -100,6 +100,17 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> SEARCH_CA_CERTIFICATE = Setting.of("search.ca-certificate",
             Setting.ValueParser.text(), "", "PEM file of the CA that signed the search server's certificate (https)");
 
+    // lake flow: raw zone, landing directory, metadata catalog
+    public static final Setting<java.net.URI> LAKE_RAW_ZONE = Setting.of("lake.raw-zone", Parsers.fileSystemUri(),
+            "s3://tributary/raw", "raw zone root (s3:// needs the flink-s3-fs-hadoop plugin, file:// a shared disk):"
+                    + " event part files under events/, stored objects under objects/sha256/");
+    public static final Setting<java.net.URI> LAKE_LANDING = Setting.of("lake.landing", Parsers.fileSystemUri(),
+            "s3://tributary/landing", "landing location watched for new files (s3:// or file://)");
+    public static final Setting<Duration> LAKE_LANDING_SCAN_INTERVAL = Setting.of("lake.landing-scan-interval",
+            Parsers.duration(), "10s", "how often the landing location is listed for new files");
+    public static final Setting<String> TOPIC_CATALOG = topic("catalog", "catalog.entries",
+            "lake flow output: every catalog entry after each change (CatalogEntry, keyed by object key)");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -110,7 +121,8 @@ public final class JobSettings implements Serializable {
             DECODE_MAX_PAYLOAD,
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
-            SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE);
+            SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
+            LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, TOPIC_CATALOG);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

@@ -161,6 +161,24 @@ final class Parsers {
         };
     }
 
+    /** A directory URI of a Flink filesystem: {@code s3://bucket/prefix} or {@code file:///absolute/path}. */
+    static ValueParser<URI> fileSystemUri() {
+        return s -> {
+            URI uri;
+            try {
+                uri = URI.create(s.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("is not a URI: " + e.getMessage());
+            }
+            boolean s3 = ("s3".equals(uri.getScheme()) || "s3a".equals(uri.getScheme())) && uri.getHost() != null;
+            boolean file = "file".equals(uri.getScheme()) && uri.getPath() != null && uri.getPath().startsWith("/");
+            if (!s3 && !file) {
+                throw new IllegalArgumentException("must be s3://bucket/prefix or file:///absolute/path, got '" + s + "'");
+            }
+            return uri;
+        };
+    }
+
     /** One or more values of an enum, comma-separated, case-insensitive. */
     static <E extends Enum<E>> ValueParser<Set<E>> enumSet(Class<E> type) {
         return s -> {

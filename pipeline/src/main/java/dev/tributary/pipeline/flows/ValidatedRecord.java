@@ -8,11 +8,14 @@ public class ValidatedRecord {
 
     public String key;
     public byte[] value;
+    /** {@link EventType#name()} of the record: the raw zone files it under its flow. */
+    public String type;
 
     public ValidatedRecord() {}
 
-    public ValidatedRecord(String key, byte[] value) {
+    public ValidatedRecord(String key, byte[] value, String type) {
         this.key = key;
         this.value = value;
+        this.type = type;
     }
 }

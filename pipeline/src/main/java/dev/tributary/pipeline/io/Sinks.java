@@ -1,6 +1,7 @@
 package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
+import dev.tributary.events.RawEvent;
 import dev.tributary.sinks.redshift.WarehouseTable;
 import dev.tributary.sinks.search.DocumentMapper;
 
@@ -40,4 +41,7 @@ public interface Sinks {
      * @param templates index templates (from {@code search/templates/}) applied when the writer starts
      */
     <T> Sink<T> search(String flow, String operatorUid, DocumentMapper<T> mapper, String... templates);
+
+    /** The raw zone's event files (exactly-once FileSink, part files committed on checkpoint). */
+    Sink<RawEvent> rawZone();
 }

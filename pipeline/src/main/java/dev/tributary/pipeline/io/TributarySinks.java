@@ -1,12 +1,14 @@
 package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
+import dev.tributary.events.RawEvent;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.pipeline.config.InvalidSettingsException;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.sinks.deadletter.DeadLetterChannel;
 import dev.tributary.sinks.deadletter.KafkaDeadLetterChannel;
 import dev.tributary.sinks.kafka.KafkaSinks;
+import dev.tributary.sinks.rawzone.RawZoneSink;
 import dev.tributary.sinks.redshift.WarehouseSink;
 import dev.tributary.sinks.redshift.WarehouseTable;
 import dev.tributary.sinks.search.DocumentMapper;
@@ -87,5 +89,10 @@ public class TributarySinks implements Sinks {
             builder.caCertificatePem(ca);
         }
         return builder.build();
+    }
+
+    @Override
+    public Sink<RawEvent> rawZone() {
+        return RawZoneSink.forRoot(settings.get(JobSettings.LAKE_RAW_ZONE));
     }
 }

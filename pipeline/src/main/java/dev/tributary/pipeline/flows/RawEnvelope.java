@@ -1,0 +1,43 @@
+package dev.tributary.pipeline.flows;
+
+import dev.tributary.events.RawEvent;
+
+import org.apache.flink.api.common.functions.MapFunction;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Wraps a validated record into the raw zone's envelope: the flow that owns its event type (the first
+ * partition level), the type, the key, the ingestion time (the date/hour partition) and the payload as is.
+ */
+public final class RawEnvelope implements MapFunction<ValidatedRecord, RawEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The flow each event type belongs to; the raw zone's top-level directories. */
+    static final Map<String, String> OWNER = Map.of(
+            EventType.ASSET_ANNOUNCED.name(), "assets",
+            EventType.ASSET_REQUEST.name(), "assets",
+            EventType.HOVERBOARD_READING.name(), "telemetry",
+            EventType.CUSTOMER.name(), "telemetry",
+            EventType.TRIP.name(), "telemetry",
+            EventType.OBSERVATION.name(), "observations");
+
+    @Override
+    public RawEvent map(ValidatedRecord record) {
+        return RawEvent.newBuilder()
+                .setFlow(ownerOf(record.type))
+                .setType(record.type)
+                .setKey(record.key)
+                .setIngestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setPayload(ByteBuffer.wrap(record.value))
+                .build();
+    }
+
+    /** The owning flow; a type added to {@link EventType} without an owner here lands under "unassigned". */
+    static String ownerOf(String type) {
+        return OWNER.getOrDefault(type, "unassigned");
+    }
+}
