@@ -46,6 +46,13 @@ public final class KafkaTestSupport {
         return names;
     }
 
+    /** Creates topics with exactly these names. */
+    public static void createTopicsNamed(int partitions, String... names) throws Exception {
+        try (Admin admin = Admin.create(clientProperties())) {
+            admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+        }
+    }
+
     /** Sends key/value pairs and waits until every one is acknowledged. */
     public static void produce(String topic, Collection<Map.Entry<String, byte[]>> records) throws Exception {
         Properties props = clientProperties();

@@ -34,7 +34,9 @@ class OperatorUidTest {
     private static StreamGraph fullGraph() {
         String allFlows = TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase())
                 .collect(Collectors.joining(","));
-        JobSettings settings = JobSettings.parse(Map.of("flows", allFlows, "warehouse.password", "unused"), Map.of());
+        // a file:// raw zone: the graph is built offline, without the s3 filesystem plugin
+        JobSettings settings = JobSettings.parse(Map.of("flows", allFlows, "warehouse.password", "unused",
+                "lake.raw-zone", "file:///tmp/tributary-uid-test/raw"), Map.of());
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -108,6 +108,8 @@ public final class JobSettings implements Serializable {
             "s3://tributary/landing", "landing location watched for new files (s3:// or file://)");
     public static final Setting<Duration> LAKE_LANDING_SCAN_INTERVAL = Setting.of("lake.landing-scan-interval",
             Parsers.duration(), "10s", "how often the landing location is listed for new files");
+    public static final Setting<String> LAKE_CATALOG_INDEX = Setting.of("lake.catalog-index", Setting.ValueParser.text(),
+            "catalog", "search index of the metadata catalog (the 'catalog' template matches catalog*)");
     public static final Setting<String> TOPIC_CATALOG = topic("catalog", "catalog.entries",
             "lake flow output: every catalog entry after each change (CatalogEntry, keyed by object key)");
 
@@ -122,7 +124,7 @@ public final class JobSettings implements Serializable {
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
-            LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, TOPIC_CATALOG);
+            LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, LAKE_CATALOG_INDEX, TOPIC_CATALOG);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;
