@@ -2,23 +2,16 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
-import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FaultInjection;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -38,8 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,25 +47,6 @@ class IntegrationFlowIT {
 
     private static final int DEVICES = 10;
     private static final int READINGS_PER_DEVICE = 40;
-
-    /** Throws once, in the middle of the stream, to make Flink restore from the last checkpoint. */
-    static final class FailOnce implements MapFunction<RawRecord, RawRecord> {
-        static final AtomicInteger SEEN = new AtomicInteger();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        private final int failAfter;
-
-        FailOnce(int failAfter) {
-            this.failAfter = failAfter;
-        }
-
-        @Override
-        public RawRecord map(RawRecord value) {
-            if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + failAfter + " records");
-            }
-            return value;
-        }
-    }
 
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
@@ -105,23 +77,9 @@ class IntegrationFlowIT {
 
         JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
+        StreamExecutionEnvironment env = FaultInjection.restartingEnvironment(300);
 
-        KafkaSources kafka = new KafkaSources(settings);
-        Sources withFault = (e, uid, name, t) -> {
-            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-            return t.contains(hoverboard)
-                    ? stream.map(new FailOnce(valid / 2)).returns(TypeInformation.of(RawRecord.class))
-                            .uid(uid + "-fault").name("injected fault")
-                    : stream;
-        };
+        Sources withFault = FaultInjection.failingOnce(settings, hoverboard, valid / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("integration-it");
         try {
@@ -129,7 +87,7 @@ class IntegrationFlowIT {
                     topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
                     topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
-            assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FaultInjection.FailOnce.FAILED).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
             BinaryMessageDecoder<HoverboardReading> decoder = HoverboardReading.getDecoder();

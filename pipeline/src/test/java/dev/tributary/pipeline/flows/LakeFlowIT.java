@@ -4,13 +4,12 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
-import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FaultInjection;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.S3TestSupport;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.testing.StackEnv;
@@ -20,12 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,25 +128,9 @@ class LakeFlowIT {
         KafkaTestSupport.createTopicsNamed(1, topics.validated() + "-catalog");
         JobSettings settings = JobSettings.parse(raw, Map.of());
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(500);
+        StreamExecutionEnvironment env = FaultInjection.restartingEnvironment(500);
 
-        IntegrationFlowIT.FailOnce.SEEN.set(0);
-        IntegrationFlowIT.FailOnce.FAILED.set(false);
-        KafkaSources kafka = new KafkaSources(settings);
-        Sources withFault = (e, uid, name, t) -> {
-            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-            return t.contains(topics.hoverboard())
-                    ? stream.map(new IntegrationFlowIT.FailOnce(valid / 2)).returns(TypeInformation.of(RawRecord.class))
-                            .uid(uid + "-fault").name("injected fault")
-                    : stream;
-        };
+        Sources withFault = FaultInjection.failingOnce(settings, topics.hoverboard(), valid / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("lake-it");
         try (S3Client s3 = S3TestSupport.client()) {
@@ -205,7 +183,7 @@ class LakeFlowIT {
 
             // raw zone: every valid reading exactly once, in committed Avro part files under flow/date/hour
             List<RawEvent> events = rawEventsUntil(s3, rawPrefix + "/events/telemetry/", valid);
-            assertThat(IntegrationFlowIT.FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FaultInjection.FailOnce.FAILED).as("the fault was injected").isTrue();
             Set<String> ids = new HashSet<>();
             for (RawEvent e : events) {
                 HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
