@@ -93,4 +93,31 @@ public final class KafkaTestSupport {
             return seen;
         }
     }
+
+    /**
+     * Everything committed on the topic right now: reads with {@code read_committed} up to the last stable
+     * offsets taken at the start (so a duplicate committed after an earlier partial read is seen too).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
+        Properties props = clientProperties();
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        Instant end = Instant.now().plus(deadline);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> stable = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < stable.get(tp))) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("after " + deadline + " topic " + topic + " was not read to " + stable);
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+            }
+            return seen;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.pipeline.flows;
 
+import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
@@ -119,13 +120,14 @@ class LakeFlowIT {
         raw.put("lake.landing", landing.toUri().toString());
         raw.put("lake.landing-scan-interval", "500ms");
         raw.put("lake.catalog-index", index);
-        raw.put("topics.catalog", topics.validated() + "-catalog");
+        String catalogTopic = topics.validated() + "-catalog";
+        raw.put("topics.catalog", catalogTopic);
         raw.put("warehouse.jdbc-url", StackEnv.pgUrl());
         raw.put("warehouse.user", StackEnv.pgUser());
         raw.put("warehouse.password", StackEnv.pgPassword());
         raw.put("warehouse.flush-interval", "200ms");
         raw.put("search.url", StackEnv.esUrl());
-        KafkaTestSupport.createTopicsNamed(1, topics.validated() + "-catalog");
+        KafkaTestSupport.createTopicsNamed(1, catalogTopic);
         JobSettings settings = JobSettings.parse(raw, Map.of());
 
         StreamExecutionEnvironment env = FaultInjection.restartingEnvironment(500);
@@ -192,6 +194,17 @@ class LakeFlowIT {
                 assertThat(ids.add(r.getDeviceId() + "#" + r.getSeq())).as("duplicate %s#%s", r.getDeviceId(), r.getSeq()).isTrue();
             }
             assertThat(events).hasSize(valid);
+
+            // nothing more arrived on the exactly-once topics since they were first read
+            assertThat(KafkaTestSupport.readCommittedToEnd(topics.observations(), Duration.ofMinutes(1))).hasSize(7);
+            assertThat(KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), Duration.ofMinutes(1))).hasSize(1);
+            // the catalog topic: one record per change; the blob's last one has both STORE operations
+            List<CatalogEntry> changes = KafkaTestSupport.readCommittedToEnd(catalogTopic, Duration.ofMinutes(1)).stream()
+                    .map(r -> decode(() -> CatalogEntry.getDecoder().decode(ByteBuffer.wrap(r.value())))).toList();
+            assertThat(changes).filteredOn(c -> c.getObjectKey().equals(blobKey)).extracting(CatalogEntry::getVersion)
+                    .containsExactly(1L, 2L);
+            assertThat(changes).extracting(c -> c.getObjectKey() + "@" + c.getVersion())
+                    .as("every change once: (key, version) pairs are unique").doesNotHaveDuplicates();
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
                 job.cancel().get();
