@@ -72,26 +72,8 @@ public final class KafkaTestSupport {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
             String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        Properties props = clientProperties();
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-        Instant end = Instant.now().plus(deadline);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (!done.test(seen)) {
-                if (Instant.now().isAfter(end)) {
-                    throw new AssertionError("after " + deadline + " topic " + topic + " holds " + seen.size()
-                            + " committed records, which does not satisfy the expectation");
-                }
-                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
-            }
-            return seen;
-        }
+        return readCommitted(topic, deadline, (consumer, seen) -> !done.test(seen),
+                seen -> "holds " + seen.size() + " committed records, which does not satisfy the expectation");
     }
 
     /**
@@ -99,6 +81,21 @@ public final class KafkaTestSupport {
      * offsets taken at the start (so a duplicate committed after an earlier partial read is seen too).
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
+        Map<TopicPartition, Long> stable = new java.util.HashMap<>();
+        return readCommitted(topic, deadline, (consumer, seen) -> {
+            if (stable.isEmpty()) {
+                stable.putAll(consumer.endOffsets(consumer.assignment()));
+            }
+            return stable.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue());
+        }, seen -> "was not read to its last stable offsets " + stable + " (" + seen.size() + " records)");
+    }
+
+    private interface ReadMore {
+        boolean test(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> seen);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration deadline, ReadMore more,
+            java.util.function.Function<List<ConsumerRecord<byte[], byte[]>>, String> failure) {
         Properties props = clientProperties();
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
@@ -110,10 +107,9 @@ public final class KafkaTestSupport {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> stable = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < stable.get(tp))) {
+            while (more.test(consumer, seen)) {
                 if (Instant.now().isAfter(end)) {
-                    throw new AssertionError("after " + deadline + " topic " + topic + " was not read to " + stable);
+                    throw new AssertionError("after " + deadline + " topic " + topic + " " + failure.apply(seen));
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
             }
