@@ -15,6 +15,7 @@ import dev.tributary.operators.telemetry.SequenceGapAlerts;
 import dev.tributary.operators.telemetry.SequenceOrderer;
 import dev.tributary.operators.telemetry.TelemetryTypes;
 import dev.tributary.operators.telemetry.TripEnrichmentConfig;
+import dev.tributary.pipeline.config.InvalidSettingsException;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.sinks.redshift.WarehouseTables;
 
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The telemetry flow: device readings ordered per device, stored, alerted on and indexed; trips enriched with
@@ -123,23 +125,33 @@ public final class TelemetryFlow implements FlowGraph {
     }
 
     static OrderingConfig orderingConfig(JobSettings settings) {
-        return OrderingConfig.defaults()
+        return checked("telemetry.order.*", () -> OrderingConfig.defaults()
                 .withMaxHold(settings.get(JobSettings.TELEMETRY_ORDER_MAX_HOLD))
                 .withMaxBuffered(settings.get(JobSettings.TELEMETRY_ORDER_MAX_BUFFERED))
-                .withStateTtl(settings.get(JobSettings.TELEMETRY_ORDER_STATE_TTL));
+                .withStateTtl(settings.get(JobSettings.TELEMETRY_ORDER_STATE_TTL)));
     }
 
     static TripEnrichmentConfig enrichmentConfig(JobSettings settings) {
-        return new TripEnrichmentConfig(settings.get(JobSettings.TELEMETRY_ENRICH_MAX_WAIT),
-                settings.get(JobSettings.TELEMETRY_ENRICH_STATE_TTL));
+        return checked("telemetry.enrich.*", () -> new TripEnrichmentConfig(
+                settings.get(JobSettings.TELEMETRY_ENRICH_MAX_WAIT), settings.get(JobSettings.TELEMETRY_ENRICH_STATE_TTL)));
     }
 
     static AlertThresholds alertThresholds(JobSettings settings) {
         AlertThresholds d = AlertThresholds.defaults();
-        return new AlertThresholds(settings.get(JobSettings.TELEMETRY_ALERT_LOW_BATTERY), d.batteryHysteresisPct(),
+        return checked("telemetry.alerts.*", () -> new AlertThresholds(
+                settings.get(JobSettings.TELEMETRY_ALERT_LOW_BATTERY), d.batteryHysteresisPct(),
                 settings.get(JobSettings.TELEMETRY_ALERT_MAX_TEMPERATURE), d.temperatureHysteresisC(),
                 settings.get(JobSettings.TELEMETRY_ALERT_FAILURE_REPEAT),
                 settings.get(JobSettings.TELEMETRY_ALERT_SILENT_AFTER),
-                settings.get(JobSettings.TELEMETRY_ALERT_STATE_TTL));
+                settings.get(JobSettings.TELEMETRY_ALERT_STATE_TTL)));
+    }
+
+    /** Bounds that contradict each other (a TTL shorter than a wait) stop the submission naming the settings. */
+    private static <T> T checked(String settings, Supplier<T> config) {
+        try {
+            return config.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException(List.of("settings '" + settings + "': " + e.getMessage()));
+        }
     }
 }
