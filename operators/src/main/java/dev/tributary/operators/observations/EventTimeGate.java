@@ -31,6 +31,12 @@ import java.util.List;
  * partition woke up from idleness; the flow sends what the window operator still finds late to the same late
  * output). One decision per observation also keeps its three counts (kingdom, species, source) consistent.
  *
+ * <p><b>Which watermark.</b> The bounded-out-of-orderness generator in front of this operator emits its watermark
+ * (newest event time seen minus the bound) periodically, so a record right behind the one that closed its window
+ * would still pass as on time until the next emission. The gate therefore judges by the watermark the generator
+ * will emit next: the newest event time it has seen minus the bound. It is never below what the window operator
+ * has seen, so the guarantee above holds.
+ *
  * <p><b>Why keep the watermark.</b> Flink does not checkpoint watermarks: after a restore every operator starts at
  * {@code Long.MIN_VALUE}. A replayed late record would then open its (already fired and purged) window again and
  * produce a second, smaller count for a window whose result is final. This operator stores the watermark it last
@@ -48,19 +54,30 @@ public class EventTimeGate extends AbstractStreamOperator<ObservationArrival>
     private static final long serialVersionUID = 1L;
 
     private final long windowSizeMillis;
+    private final long maxOutOfOrdernessMillis;
 
     private transient ListState<Long> storedWatermark;
     private transient long watermark;
+    private transient long newestEventTime;
     private transient long restoredWatermark;
     private transient boolean restoredEmitted;
     private transient boolean idle;
     private transient Counter late;
 
-    public EventTimeGate(Duration windowSize) {
+    /**
+     * @param maxOutOfOrderness the bound the flow's watermark strategy uses: the gate applies the watermark that
+     *                          strategy will emit next (newest event time seen minus the bound) at once, instead
+     *                          of waiting for its periodic emission
+     */
+    public EventTimeGate(Duration windowSize, Duration maxOutOfOrderness) {
         if (windowSize.isZero() || windowSize.isNegative()) {
             throw new IllegalArgumentException("window size must be positive, got " + windowSize);
         }
+        if (maxOutOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("max out-of-orderness must not be negative, got " + maxOutOfOrderness);
+        }
         this.windowSizeMillis = windowSize.toMillis();
+        this.maxOutOfOrdernessMillis = maxOutOfOrderness.toMillis();
     }
 
     @Override
@@ -69,6 +86,7 @@ public class EventTimeGate extends AbstractStreamOperator<ObservationArrival>
         storedWatermark = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("observations-gate-watermark", Types.LONG));
         watermark = Long.MIN_VALUE;
+        newestEventTime = Long.MIN_VALUE + maxOutOfOrdernessMillis + 1;
         restoredWatermark = Long.MIN_VALUE;
         if (context.isRestored()) {
             long lowest = Long.MAX_VALUE;
@@ -95,7 +113,9 @@ public class EventTimeGate extends AbstractStreamOperator<ObservationArrival>
     public void processElement(StreamRecord<Observation> element) throws Exception {
         emitRestoredWatermark();
         Observation o = element.getValue();
-        boolean isLate = isWindowClosed(o.getEventTime().toEpochMilli(), watermark);
+        long eventTime = o.getEventTime().toEpochMilli();
+        boolean isLate = isWindowClosed(eventTime, Math.max(watermark, newestEventTime - maxOutOfOrdernessMillis - 1));
+        newestEventTime = Math.max(newestEventTime, eventTime);
         if (isLate) {
             late.inc();
         }
@@ -129,7 +149,8 @@ public class EventTimeGate extends AbstractStreamOperator<ObservationArrival>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        storedWatermark.update(idle || watermark == Long.MIN_VALUE ? List.of() : List.of(watermark));
+        long effective = Math.max(watermark, newestEventTime - maxOutOfOrdernessMillis - 1);
+        storedWatermark.update(idle || effective == Long.MIN_VALUE ? List.of() : List.of(effective));
     }
 
     private void emitRestoredWatermark() {

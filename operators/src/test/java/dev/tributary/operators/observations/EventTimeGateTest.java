@@ -19,10 +19,11 @@ import java.time.Duration;
 class EventTimeGateTest {
 
     private static final Duration WINDOW = Duration.ofMinutes(2);
+    private static final Duration BOUND = Duration.ofSeconds(10);
 
     private static OneInputStreamOperatorTestHarness<Observation, ObservationArrival> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
-        var harness = new OneInputStreamOperatorTestHarness<>(new EventTimeGate(WINDOW));
+        var harness = new OneInputStreamOperatorTestHarness<>(new EventTimeGate(WINDOW, BOUND));
         ObservationFixtures.forbidGenericTypes(harness);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -43,6 +44,36 @@ class EventTimeGateTest {
 
             assertThat(records(h)).extracting(a -> a.occurrenceId() + ":" + a.late)
                     .containsExactly("a:false", "b:false", "c:true", "d:false");
+        }
+    }
+
+    @Test
+    void aRecordRightBehindOneThatClosedItsWindowIsLateBeforeTheNextPeriodicWatermark() throws Exception {
+        try (var h = harness(null)) {
+            h.processElement(observation("a", 1 * MINUTE), 1 * MINUTE);
+            // 10 s bound: this one moves the next watermark to 2min + 10s - 10s - 1ms, the window's last millisecond
+            h.processElement(observation("advancer", 2 * MINUTE + 10_000), 2 * MINUTE + 10_000);
+            h.processElement(observation("b", 1 * MINUTE), 1 * MINUTE);
+            h.processElement(observation("c", 2 * MINUTE), 2 * MINUTE);
+
+            assertThat(watermarks(h)).as("no watermark was forwarded yet").isEmpty();
+            assertThat(records(h)).extracting(a -> a.occurrenceId() + ":" + a.late)
+                    .containsExactly("a:false", "advancer:false", "b:true", "c:false");
+        }
+    }
+
+    @Test
+    void theNewestEventTimeSeenIsKeptAcrossARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(null)) {
+            h.processElement(observation("advancer", 5 * MINUTE), 5 * MINUTE);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var restored = harness(snapshot)) {
+            restored.processElement(observation("old", 1 * MINUTE), 1 * MINUTE);
+
+            assertThat(watermarks(restored)).containsExactly(5 * MINUTE - BOUND.toMillis() - 1);
+            assertThat(records(restored)).extracting(a -> a.late).containsExactly(true);
         }
     }
 
@@ -110,6 +141,6 @@ class EventTimeGateTest {
 
     @Test
     void theWindowSizeMustBePositive() {
-        assertThatThrownBy(() -> new EventTimeGate(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EventTimeGate(Duration.ZERO, BOUND)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -100,6 +100,23 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> SEARCH_CA_CERTIFICATE = Setting.of("search.ca-certificate",
             Setting.ValueParser.text(), "", "PEM file of the CA that signed the search server's certificate (https)");
 
+    // observations flow: event-time windows counting occurrences by kingdom, species and source
+    public static final Setting<String> TOPIC_OBSERVATIONS_LATE = topic("observations-late", "observations.late",
+            "observations flow: observations whose window had closed when they arrived (Avro, keyed by occurrence id)");
+    public static final Setting<Duration> OBSERVATIONS_WINDOW_SIZE = Setting.of("observations.window-size",
+            Parsers.duration(), "2min", "observations flow: size of the event-time tumbling count windows");
+    public static final Setting<Duration> OBSERVATIONS_OUT_OF_ORDERNESS = Setting.of("observations.max-out-of-orderness",
+            Parsers.duration(), "10s", "observations flow: how far behind the newest event time an observation may"
+                    + " arrive and still be counted (the watermark's delay; windows close this much after their end)");
+    public static final Setting<Duration> OBSERVATIONS_IDLE_TIMEOUT = Setting.of("observations.idle-timeout",
+            Parsers.duration(), "1min", "observations flow: a source subtask without records for this long stops"
+                    + " holding back the watermark, so windows close while a partition is quiet");
+    public static final Setting<Duration> OBSERVATIONS_DEDUPE_TTL = Setting.of("observations.dedupe-ttl",
+            Parsers.duration(), "1d", "observations flow: how long an occurrence id is remembered to drop its copies");
+    public static final Setting<String> OBSERVATIONS_INDEX_SUFFIX = Setting.of("observations.index-suffix",
+            Parsers.indexSuffix(), "", "observations flow: appended to the search indices 'observations' and"
+                    + " 'observation-counts' (e.g. -eu), so several jobs or tests can share a search cluster");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -110,7 +127,9 @@ public final class JobSettings implements Serializable {
             DECODE_MAX_PAYLOAD,
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
-            SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE);
+            SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
+            TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,
+            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;
