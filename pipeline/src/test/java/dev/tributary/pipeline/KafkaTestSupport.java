@@ -48,12 +48,22 @@ public final class KafkaTestSupport {
 
     /** Sends key/value pairs and waits until every one is acknowledged. */
     public static void produce(String topic, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+        send(topic, null, records);
+    }
+
+    /** Sends key/value pairs to one partition, in order, and waits until every one is acknowledged. */
+    public static void produce(String topic, int partition, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+        send(topic, partition, records);
+    }
+
+    /** A null partition leaves the choice to Kafka's default partitioner (the key's hash). */
+    private static void send(String topic, Integer partition, Collection<Map.Entry<String, byte[]>> records) throws Exception {
         Properties props = clientProperties();
         props.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Map.Entry<String, byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
+                producer.send(new ProducerRecord<>(topic, partition, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
             }
             producer.flush();
         }

@@ -142,6 +142,23 @@ public final class JobSettings implements Serializable {
             Parsers.duration(), millis(AlertThresholds.defaults().stateTtl()),
             "a device's alert state expires this long after its last reading (must exceed silent-after)");
 
+    // observations flow: event-time windows counting occurrences by kingdom, species and source
+    public static final Setting<String> TOPIC_OBSERVATIONS_LATE = topic("observations-late", "observations.late",
+            "observations flow: observations whose window had closed when they arrived (Avro, keyed by occurrence id)");
+    public static final Setting<Duration> OBSERVATIONS_WINDOW_SIZE = Setting.of("observations.window-size",
+            Parsers.duration(), "2min", "observations flow: size of the event-time tumbling count windows");
+    public static final Setting<Duration> OBSERVATIONS_OUT_OF_ORDERNESS = Setting.of("observations.max-out-of-orderness",
+            Parsers.duration(), "10s", "observations flow: how far behind the newest event time an observation may"
+                    + " arrive and still be counted (the watermark's delay; windows close this much after their end)");
+    public static final Setting<Duration> OBSERVATIONS_IDLE_TIMEOUT = Setting.of("observations.idle-timeout",
+            Parsers.duration(), "1min", "observations flow: a source subtask without records for this long stops"
+                    + " holding back the watermark, so windows close while a partition is quiet");
+    public static final Setting<Duration> OBSERVATIONS_DEDUPE_TTL = Setting.of("observations.dedupe-ttl",
+            Parsers.duration(), "1d", "observations flow: how long an occurrence id is remembered to drop its copies");
+    public static final Setting<String> OBSERVATIONS_INDEX_SUFFIX = Setting.of("observations.index-suffix",
+            Parsers.indexSuffix(), "", "observations flow: appended to the search indices 'observations' and"
+                    + " 'observation-counts' (e.g. -eu), so several jobs or tests can share a search cluster");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -156,7 +173,9 @@ public final class JobSettings implements Serializable {
             TOPIC_ALERTS, TELEMETRY_DEVICES_INDEX, TELEMETRY_ORDER_MAX_HOLD, TELEMETRY_ORDER_MAX_BUFFERED,
             TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
             TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
-            TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL);
+            TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
+            TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,
+            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

@@ -198,4 +198,16 @@ final class Parsers {
                     .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + s + "'");
         };
     }
+
+    /** Text appended to a search index name: empty, or lowercase letters, digits, '-', '_' and '.'. */
+    static ValueParser<String> indexSuffix() {
+        return s -> {
+            String t = s.trim();
+            if (!t.matches("[a-z0-9._\\-]{0,100}")) {
+                throw new IllegalArgumentException("must be empty or lowercase letters, digits, '.', '_', '-' (search"
+                        + " index names are lowercase), got '" + s + "'");
+            }
+            return t;
+        };
+    }
 }

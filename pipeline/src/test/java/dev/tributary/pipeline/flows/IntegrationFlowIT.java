@@ -54,6 +54,7 @@ class IntegrationFlowIT {
 
     private static final int DEVICES = 10;
     private static final int READINGS_PER_DEVICE = 40;
+    private static final String FAULT = "integration-it";
 
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
@@ -97,7 +98,7 @@ class IntegrationFlowIT {
         Sources withFault = (e, uid, name, t) -> {
             DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
             return t.contains(hoverboard)
-                    ? stream.map(new FailOnce("integration-it", valid / 2)).returns(TypeInformation.of(RawRecord.class))
+                    ? stream.map(new FailOnce(FAULT, valid / 2)).returns(TypeInformation.of(RawRecord.class))
                             .uid(uid + "-fault").name("injected fault")
                     : stream;
         };
@@ -108,7 +109,7 @@ class IntegrationFlowIT {
                     topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
                     topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
-            assertThat(FailOnce.failed("integration-it")).as("the fault was injected").isTrue();
+            assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
             BinaryMessageDecoder<HoverboardReading> decoder = HoverboardReading.getDecoder();
