@@ -56,7 +56,7 @@ class UpgradeE2E {
         after.addAll(List.of("--flows", TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase())
                 .sorted().collect(Collectors.joining(","))));
 
-        KafkaTestSupport.produce(topics.hoverboard(), readings(1, 100));
+        KafkaTestSupport.produce(topics.hoverboard(), CompatibilityRun.readings(1, 100));
         KafkaTestSupport.produce(topics.hoverboard(), List.of(new SimpleEntry<>("bad", "{not json".getBytes())));
         String first = SessionCluster.runDetached(null, before);
         String second = null;
@@ -74,7 +74,7 @@ class UpgradeE2E {
             second = m.group(1);
             assertThat(SessionCluster.get("/jobs/" + first).path("state").asText()).isEqualTo("FINISHED");
 
-            KafkaTestSupport.produce(topics.hoverboard(), readings(101, 200));
+            KafkaTestSupport.produce(topics.hoverboard(), CompatibilityRun.readings(101, 200));
             List<ConsumerRecord<byte[], byte[]>> out = KafkaTestSupport.readCommittedUntil(topics.validated(),
                     Duration.ofMinutes(3), seen -> seen.size() >= 200);
             Map<Long, Integer> perSeq = new HashMap<>();
@@ -153,23 +153,6 @@ class UpgradeE2E {
         List<Long> out = new ArrayList<>();
         for (long s = from; s <= to; s++) {
             out.add(s);
-        }
-        return out;
-    }
-
-    private static List<Map.Entry<String, byte[]>> readings(int from, int to) {
-        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-        for (int seq = from; seq <= to; seq++) {
-            HoverboardReading r = HoverboardReading.newBuilder().setDeviceId("device-" + seq % 5).setSeq(seq)
-                    .setEventTime(Instant.now().minusSeconds(1000 - seq)).setBatteryPct(50).setTemperatureC(20).build();
-            try {
-                ByteBuffer b = r.toByteBuffer();
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                out.add(new SimpleEntry<>(r.getDeviceId(), bytes));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
         return out;
     }
