@@ -49,11 +49,16 @@ public final class EndToEndLatency {
     /** The sink, measured. Wrapping an already measured sink returns it unchanged. */
     @SuppressWarnings("unchecked")
     public static <T> Sink<T> measured(Sink<T> sink) {
-        if (Proxy.isProxyClass(sink.getClass()) && Proxy.getInvocationHandler(sink) instanceof SinkHandler) {
+        if (isMeasured(sink)) {
             return sink;
         }
         return (Sink<T>) Proxy.newProxyInstance(sink.getClass().getClassLoader(),
                 publicInterfaces(sink.getClass()), new SinkHandler(sink));
+    }
+
+    /** Whether the sink was returned by {@link #measured(Sink)}. */
+    public static boolean isMeasured(Sink<?> sink) {
+        return Proxy.isProxyClass(sink.getClass()) && Proxy.getInvocationHandler(sink) instanceof SinkHandler;
     }
 
     /** Every public interface of the class, its superclasses and its interfaces' superinterfaces. */
