@@ -75,17 +75,9 @@ public final class KafkaTestSupport {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
             String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        Properties props = clientProperties();
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
         Instant end = Instant.now().plus(deadline);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
             while (!done.test(seen)) {
                 if (Instant.now().isAfter(end)) {
                     throw new AssertionError("after " + deadline + " topic " + topic + " holds " + seen.size()
@@ -95,5 +87,40 @@ public final class KafkaTestSupport {
             }
             return seen;
         }
+    }
+
+    /**
+     * Everything committed in the topic right now: reads with {@code read_committed} up to each partition's last
+     * stable offset (no open transaction of a running job can hide records behind it afterwards).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        Instant end = Instant.now().plus(deadline);
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
+            var endOffsets = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < endOffsets.get(tp))) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("after " + deadline + " topic " + topic + " was not read to its end offsets "
+                            + endOffsets + " (read " + seen.size() + ")");
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+            }
+            return seen;
+        }
+    }
+
+    /** A read_committed consumer assigned every partition of the topic, positioned at the beginning. */
+    private static KafkaConsumer<byte[], byte[]> committedReaderFromBeginning(String topic) {
+        Properties props = clientProperties();
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 }
