@@ -52,14 +52,14 @@ final class CompatibilityRun {
     static FreshTopics topics(String release) {
         String p = "compat-" + release + "-";
         return new FreshTopics(p + "hoverboard", p + "customer", p + "trip", p + "announced", p + "requested",
-                p + "observations", p + "validated", p + "dead-letter");
+                p + "observations", p + "validated", p + "dead-letter", p + "alerts");
     }
 
     /** Deletes the release's topics if they exist and creates them empty. */
     static FreshTopics recreateTopics(String release) throws Exception {
         FreshTopics t = topics(release);
         List<String> names = List.of(t.hoverboard(), t.customer(), t.trip(), t.announced(), t.requested(),
-                t.observations(), t.validated(), t.deadLetter());
+                t.observations(), t.validated(), t.deadLetter(), t.alerts());
         try (Admin admin = Admin.create(KafkaTestSupport.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> old = names.stream().filter(existing::contains).toList();
