@@ -6,6 +6,7 @@ import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
+import dev.tributary.pipeline.flows.TelemetryFlow;
 import dev.tributary.pipeline.flows.ObservationsFlow;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -23,6 +24,7 @@ public final class TributaryJob {
     /** The flows this release knows, by the setting value that enables them. */
     static final Map<Flow, FlowGraph> FLOWS = Map.of(
             Flow.INTEGRATION, new IntegrationFlow(),
+            Flow.TELEMETRY, new TelemetryFlow(),
             Flow.OBSERVATIONS, new ObservationsFlow());
 
     private TributaryJob() {}

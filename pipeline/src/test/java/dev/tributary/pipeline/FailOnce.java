@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Throws once, after a number of records, to make Flink restore from the last checkpoint. Its counters are
- * static (Flink runs copies of the function) and kept per name, so tests sharing a JVM inject their own fault.
+ * Throws once, in the middle of the stream, to make Flink restore from the last checkpoint. The counters are
+ * static (the function is serialized into the job) and kept per name, so test classes sharing a JVM do not see
+ * each other's failure.
  */
 public final class FailOnce implements MapFunction<RawRecord, RawRecord> {
 
+    private static final long serialVersionUID = 1L;
     private static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
     private static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
 
@@ -24,19 +26,17 @@ public final class FailOnce implements MapFunction<RawRecord, RawRecord> {
     public FailOnce(String name, int failAfter) {
         this.name = name;
         this.failAfter = failAfter;
-        SEEN.put(name, new AtomicInteger());
-        FAILED.put(name, new AtomicBoolean());
     }
 
-    /** Whether the fault named so was injected. */
+    /** Whether the failure named {@code name} was thrown. */
     public static boolean failed(String name) {
-        AtomicBoolean failed = FAILED.get(name);
-        return failed != null && failed.get();
+        return FAILED.computeIfAbsent(name, n -> new AtomicBoolean()).get();
     }
 
     @Override
     public RawRecord map(RawRecord value) {
-        if (SEEN.get(name).incrementAndGet() >= failAfter && FAILED.get(name).compareAndSet(false, true)) {
+        if (SEEN.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() >= failAfter
+                && FAILED.computeIfAbsent(name, n -> new AtomicBoolean()).compareAndSet(false, true)) {
             throw new IllegalStateException("injected failure '" + name + "' after " + failAfter + " records");
         }
         return value;
