@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WarehouseTestSchema {
 
+    private final String schema;
     private final String url;
 
     private WarehouseTestSchema(String schema) {
+        this.schema = schema;
         String base = StackEnv.pgUrl();
         this.url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
@@ -34,6 +36,14 @@ public final class WarehouseTestSchema {
             s.execute("CREATE SCHEMA " + schema);
         }
         return db;
+    }
+
+    /** Drops the schema and everything in it (a test's cleanup). */
+    public void drop() throws SQLException {
+        try (Connection c = DriverManager.getConnection(StackEnv.pgUrl(), StackEnv.pgUser(), StackEnv.pgPassword());
+             Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
     }
 
     /** The JDBC URL for the job's {@code warehouse.jdbc-url}. */

@@ -4,10 +4,13 @@ import dev.tributary.events.Observation;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.operators.observations.WindowIds;
+import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
+import dev.tributary.pipeline.RecoveringEnvironment;
 import dev.tributary.pipeline.TributaryJob;
+import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
@@ -18,9 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,11 +37,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
@@ -103,8 +98,7 @@ class ObservationsFlowIT {
         String indexSuffix = "-it-" + suffix;
         String countsIndex = "observation-counts" + indexSuffix;
         String observationsIndex = "observations" + indexSuffix;
-        String jdbcUrl = StackEnv.pgUrl() + (StackEnv.pgUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        sql(jdbcUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema);
+        WarehouseTestSchema db = WarehouseTestSchema.fresh(schema);
 
         Map<String, String> raw = new LinkedHashMap<>(base.settings());
         raw.put("flows", "observations");
@@ -114,7 +108,7 @@ class ObservationsFlowIT {
         raw.put("observations.max-out-of-orderness", "10min");
         raw.put("observations.idle-timeout", "1h");
         raw.put("observations.index-suffix", indexSuffix);
-        raw.put("warehouse.jdbc-url", jdbcUrl);
+        raw.put("warehouse.jdbc-url", db.url());
         raw.put("warehouse.user", StackEnv.pgUser());
         raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
         raw.put("warehouse.flush-interval", "500ms");
@@ -156,14 +150,7 @@ class ObservationsFlowIT {
         }
         int phase1Unique = unique.size();
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
+        StreamExecutionEnvironment env = RecoveringEnvironment.create(2);
         KafkaSources kafka = new KafkaSources(settings);
         FailOnce fault = new FailOnce(FAULT, phase1Unique / 2);
         Sources withFault = (e, uid, name, t) -> kafka.kafka(e, uid, name, t)
@@ -171,11 +158,11 @@ class ObservationsFlowIT {
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("observations-it");
         try {
-            awaitCount(jdbcUrl, "SELECT count(*) FROM observations", phase1Unique, "phase 1 stored");
+            awaitCount(db, "SELECT count(*) FROM observations", phase1Unique, "phase 1 stored");
             assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
 
             // the winner of the cross-source copy is whichever arrived first: it is stored, and counted under its source
-            String sharedSource = single(jdbcUrl, "SELECT source FROM observations WHERE occurrence_id = 'shared-1'");
+            String sharedSource = db.rows("SELECT source FROM observations WHERE occurrence_id = 'shared-1'").get(0);
             unique.put("shared-1", "gbif".equals(sharedSource) ? viaGbif : viaObis);
             expectCounted(unique.get("shared-1"));
 
@@ -212,13 +199,13 @@ class ObservationsFlowIT {
                 }
             }
 
-            awaitCount(jdbcUrl, "SELECT count(*) FROM observation_counts", expectedCounts.size(), "window counts stored");
-            awaitCount(jdbcUrl, "SELECT count(*) FROM observations", unique.size(), "every unique observation stored");
+            awaitCount(db, "SELECT count(*) FROM observation_counts", expectedCounts.size(), "window counts stored");
+            awaitCount(db, "SELECT count(*) FROM observations", unique.size(), "every unique observation stored");
 
             // warehouse: exactly the expected counts, and every unique observation (late ones included)
-            assertThat(rows(jdbcUrl, "SELECT window_id, dimension, dimension_value, observation_count FROM observation_counts"))
+            assertThat(db.rows("SELECT window_id, dimension, dimension_value, observation_count FROM observation_counts"))
                     .containsExactlyInAnyOrderElementsOf(expected());
-            assertThat(rows(jdbcUrl, "SELECT occurrence_id FROM observations"))
+            assertThat(db.rows("SELECT occurrence_id FROM observations"))
                     .containsExactlyInAnyOrderElementsOf(unique.keySet());
 
             // late topic: each late observation once, keyed by its id
@@ -231,8 +218,8 @@ class ObservationsFlowIT {
             assertThat(lateIds).containsExactlyInAnyOrderElementsOf(expectedLate);
 
             // search: the same counts under deterministic ids, and one document per unique observation
-            awaitTrue(() -> searchCount(observationsIndex) == unique.size() && searchCount(countsIndex) == expectedCounts.size(),
-                    "search documents");
+            Await.until("search documents", Duration.ofMinutes(3),
+                    () -> searchCount(observationsIndex) == unique.size() && searchCount(countsIndex) == expectedCounts.size());
             JsonNode hits = search("POST", "/" + countsIndex + "/_search", "{\"size\": 1000}").path("hits").path("hits");
             List<String> documents = new ArrayList<>();
             for (JsonNode hit : hits) {
@@ -249,7 +236,7 @@ class ObservationsFlowIT {
                 job.cancel().get();
             }
             search("DELETE", "/" + countsIndex + "," + observationsIndex + "?ignore_unavailable=true", null);
-            sql(jdbcUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            db.drop();
         }
     }
 
@@ -292,71 +279,9 @@ class ObservationsFlowIT {
         return new SimpleEntry<>(o.getOccurrenceId(), JSON.writeValueAsBytes(json));
     }
 
-    private static Connection connect(String url) throws SQLException {
-        return DriverManager.getConnection(url, StackEnv.pgUser(), StackEnv.pgPassword());
-    }
-
-    private static void sql(String url, String... statements) throws SQLException {
-        try (Connection c = connect(url); Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    private static List<String> rows(String url, String query) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(row.toString());
-            }
-        }
-        return out;
-    }
-
-    private static String single(String url, String query) throws SQLException {
-        List<String> rows = rows(url, query);
-        assertThat(rows).as(query).hasSize(1);
-        return rows.get(0);
-    }
-
     /** Polls until the query's count reaches the expected one (tables appear when the sink starts). */
-    private static void awaitCount(String url, String query, long expected, String what) throws InterruptedException {
-        awaitTrue(() -> {
-            try {
-                List<String> r = rows(url, query);
-                return Long.parseLong(r.get(0)) >= expected;
-            } catch (SQLException e) {
-                return false;   // the sink has not created the table yet
-            }
-        }, what + ": " + query + " >= " + expected);
-    }
-
-    private static void awaitTrue(CheckedCondition condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not there yet (index missing, server busy): poll again
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(250);   // between polls of the condition, not a wait for it
-        }
-    }
-
-    @FunctionalInterface
-    private interface CheckedCondition {
-        boolean holds() throws Exception;
+    private static void awaitCount(WarehouseTestSchema db, String query, long expected, String what) throws InterruptedException {
+        Await.until(what + ": " + query + " >= " + expected, Duration.ofMinutes(3), () -> db.countOrMinusOne(query) >= expected);
     }
 
     private static long searchCount(String index) throws IOException, InterruptedException {
