@@ -1,7 +1,7 @@
 package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.UrlGuard;
-import dev.tributary.sinks.objectstore.ObjectKeys;
+import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.sinks.objectstore.ObjectStore;
 
 import java.io.IOException;

@@ -1,8 +1,6 @@
-package dev.tributary.sinks.objectstore;
+package dev.tributary.operators.assets;
 
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,10 +21,10 @@ class ObjectKeysTest {
     }
 
     @Test
-    void localStoreRefusesKeysOutsideItsDirectory(@org.junit.jupiter.api.io.TempDir Path dir) {
-        try (LocalObjectStore store = new LocalObjectStore(dir)) {
-            assertThatThrownBy(() -> store.putBytes("../escape", new byte[1], "text/plain").get())
-                    .hasCauseInstanceOf(IllegalArgumentException.class);
-        }
+    void deliveredFileNamesComeFromTheUrlOrTheType() {
+        assertThat(ObjectKeys.fileName("http://h/x/photo.jpg?size=2", "image/jpeg")).isEqualTo("photo.jpg");
+        assertThat(ObjectKeys.fileName("http://h/x/", "image/png")).isEqualTo("asset.png");
+        assertThat(ObjectKeys.fileName("http://h/download?id=3", "video/mp4")).isEqualTo("download.mp4");
+        assertThat(ObjectKeys.fileName("not a url", "video/mp4")).isEqualTo("asset.mp4");
     }
 }

@@ -1,4 +1,4 @@
-package dev.tributary.sinks.objectstore;
+package dev.tributary.operators.assets;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -21,6 +21,31 @@ public final class ObjectKeys {
     /** Where an edge finds a delivered asset: {@code edges/<edgeId>/assets/<assetId>/<file>}. */
     public static String edgeOutbox(String edgeId, String assetId, String fileName) {
         return "edges/" + segment(edgeId) + "/assets/" + segment(assetId) + "/" + segment(fileName);
+    }
+
+    /**
+     * The file name an edge receives: the URL's last path segment, given the extension of the detected type when
+     * it has none; {@code asset.<ext>} when the URL has no usable name.
+     */
+    public static String fileName(String url, String contentType) {
+        String ext = MediaSniffer.extension(contentType);
+        String name = "";
+        try {
+            String path = java.net.URI.create(url).getPath();
+            if (path != null) {
+                name = path.substring(path.lastIndexOf('/') + 1);
+            }
+        } catch (IllegalArgumentException e) {
+            name = "";
+        }
+        name = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (name.length() > 120) {
+            name = name.substring(name.length() - 120);
+        }
+        if (name.isEmpty() || name.chars().allMatch(c -> c == '.')) {
+            return "asset." + ext;
+        }
+        return name.contains(".") ? name : name + "." + ext;
     }
 
     /**
