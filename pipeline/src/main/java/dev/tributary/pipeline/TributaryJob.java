@@ -3,6 +3,7 @@ package dev.tributary.pipeline;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.flows.AssetsFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
@@ -20,7 +21,7 @@ import java.util.Map;
 public final class TributaryJob {
 
     /** The flows this release knows, by the setting value that enables them. */
-    static final Map<Flow, FlowGraph> FLOWS = Map.of(Flow.INTEGRATION, new IntegrationFlow());
+    static final Map<Flow, FlowGraph> FLOWS = Map.of(Flow.INTEGRATION, new IntegrationFlow(), Flow.ASSETS, new AssetsFlow());
 
     private TributaryJob() {}
 

@@ -4,6 +4,7 @@ import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStateRecord;
 import dev.tributary.events.AssetStatus;
+import dev.tributary.events.DownloadOutcome;
 import dev.tributary.operators.codec.AvroTypes;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -25,8 +26,11 @@ public final class AnnouncementGate extends KeyedProcessFunction<String, AssetAn
 
     private static final long serialVersionUID = 1L;
 
-    /** ANNOUNCED transitions. */
-    public static final OutputTag<AssetStatus> ANNOUNCED = new OutputTag<>("asset-announced-status", AvroTypes.of(AssetStatus.class));
+    /**
+     * ANNOUNCED transitions, with their announcement: the flow sends the status to the status topic and the
+     * marker to {@link AssetLifecycle}, which thereby knows the latest URL and version before any download ends.
+     */
+    public static final OutputTag<DownloadOutcome> ANNOUNCED = new OutputTag<>("asset-announced", AvroTypes.of(DownloadOutcome.class));
 
     private transient ValueState<AssetStateRecord> seen;
     private transient Counter duplicates;
@@ -56,8 +60,8 @@ public final class AnnouncementGate extends KeyedProcessFunction<String, AssetAn
         seen.update(AssetStateRecord.newBuilder().setAssetId(a.getAssetId()).setState(AssetState.ANNOUNCED)
                 .setVersion(a.getVersion()).setUrl(a.getUrl()).setSource(a.getSource()).setTitle(a.getTitle())
                 .setUpdatedAt(now).build());
-        ctx.output(ANNOUNCED, AssetStatus.newBuilder().setAssetId(a.getAssetId()).setState(AssetState.ANNOUNCED)
-                .setVersion(a.getVersion()).setAt(now).setUrl(a.getUrl()).build());
+        ctx.output(ANNOUNCED, AssetLifecycle.announcedMarker(AssetStatus.newBuilder().setAssetId(a.getAssetId())
+                .setState(AssetState.ANNOUNCED).setVersion(a.getVersion()).setAt(now).setUrl(a.getUrl()).build(), a));
         out.collect(a);
     }
 }

@@ -115,7 +115,7 @@ class AssetLifecycleTest {
 
         assertThat(h.extractOutputValues()).extracting(a -> a.getAssetId() + "@" + a.getVersion() + " " + a.getUrl())
                 .containsExactly("a@1 http://x/1.png", "a@1 http://x/2.png", "a@2 http://x/2.png", "b@1 http://x/1.png");
-        assertThat(side(h.getSideOutput(AnnouncementGate.ANNOUNCED))).extracting(AssetStatus::getState)
+        assertThat(side(h.getSideOutput(AnnouncementGate.ANNOUNCED))).extracting(o -> o.getStatus().getState())
                 .containsOnly(AssetState.ANNOUNCED).hasSize(4);
 
         // the gate's memory survives a restore

@@ -183,4 +183,15 @@ final class Parsers {
                     .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + s + "'");
         };
     }
+
+    /** {@code s3://bucket} or {@code file:///absolute/directory}. */
+    static ValueParser<String> objectStoreUrl() {
+        return s -> {
+            String v = s.trim();
+            if (v.matches("s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]/?") || v.matches("file:///.*")) {
+                return v;
+            }
+            throw new IllegalArgumentException("must be s3://bucket or file:///directory, got '" + s + "'");
+        };
+    }
 }

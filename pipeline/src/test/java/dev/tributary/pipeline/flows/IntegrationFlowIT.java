@@ -67,6 +67,12 @@ class IntegrationFlowIT {
             this.failAfter = failAfter;
         }
 
+        /** Arms the fault again; tests that share the JVM (one surefire fork) each inject their own. */
+        static void reset() {
+            SEEN.set(0);
+            FAILED.set(false);
+        }
+
         @Override
         public RawRecord map(RawRecord value) {
             if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {

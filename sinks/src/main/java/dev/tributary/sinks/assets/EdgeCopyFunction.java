@@ -3,6 +3,7 @@ package dev.tributary.sinks.assets;
 import dev.tributary.events.AssetDelivery;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.EdgeCopy;
+import dev.tributary.events.EdgeCopyResult;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
 
@@ -17,10 +18,10 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Answers a request for a stored asset: a server-side copy of the blob into the edge's outbox, then an
- * {@link AssetDelivery} (DELIVERED, or FAILED with the store's reason). The copy overwrites the same target with
+ * {@link AssetDelivery} (DELIVERED, or FAILED with the store's reason), paired with its copy for the catalog. The copy overwrites the same target with
  * the same bytes, so a replay after a restore is harmless.
  */
-public final class EdgeCopyFunction extends RichAsyncFunction<EdgeCopy, AssetDelivery> {
+public final class EdgeCopyFunction extends RichAsyncFunction<EdgeCopy, EdgeCopyResult> {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,23 +42,27 @@ public final class EdgeCopyFunction extends RichAsyncFunction<EdgeCopy, AssetDel
     }
 
     @Override
-    public void asyncInvoke(EdgeCopy copy, ResultFuture<AssetDelivery> result) {
+    public void asyncInvoke(EdgeCopy copy, ResultFuture<EdgeCopyResult> result) {
         objectStore.copy(copy.getSourceKey(), copy.getTargetKey()).whenComplete((info, e) -> {
             if (e == null) {
                 copied.inc();
-                result.complete(List.of(delivery(copy, AssetState.DELIVERED, null)));
+                result.complete(List.of(result(copy, AssetState.DELIVERED, null)));
             } else {
                 failed.inc();
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                result.complete(List.of(delivery(copy, AssetState.FAILED, "COPY_FAILED: " + cause.getMessage())));
+                result.complete(List.of(result(copy, AssetState.FAILED, "COPY_FAILED: " + cause.getMessage())));
             }
         });
     }
 
     @Override
-    public void timeout(EdgeCopy copy, ResultFuture<AssetDelivery> result) {
+    public void timeout(EdgeCopy copy, ResultFuture<EdgeCopyResult> result) {
         failed.inc();
-        result.complete(List.of(delivery(copy, AssetState.FAILED, "COPY_FAILED: no answer from the object store in time")));
+        result.complete(List.of(result(copy, AssetState.FAILED, "COPY_FAILED: no answer from the object store in time")));
+    }
+
+    static EdgeCopyResult result(EdgeCopy copy, AssetState state, String reason) {
+        return EdgeCopyResult.newBuilder().setCopy(copy).setDelivery(delivery(copy, state, reason)).build();
     }
 
     static AssetDelivery delivery(EdgeCopy copy, AssetState state, String reason) {

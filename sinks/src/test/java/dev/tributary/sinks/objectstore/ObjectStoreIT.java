@@ -1,5 +1,6 @@
 package dev.tributary.sinks.objectstore;
 
+import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.testing.StackEnv;
 
 import org.junit.jupiter.api.io.TempDir;
