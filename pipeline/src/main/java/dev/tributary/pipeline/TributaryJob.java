@@ -7,6 +7,7 @@ import dev.tributary.pipeline.flows.AssetsFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
+import dev.tributary.pipeline.flows.TelemetryFlow;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -21,7 +22,10 @@ import java.util.Map;
 public final class TributaryJob {
 
     /** The flows this release knows, by the setting value that enables them. */
-    static final Map<Flow, FlowGraph> FLOWS = Map.of(Flow.INTEGRATION, new IntegrationFlow(), Flow.ASSETS, new AssetsFlow());
+    static final Map<Flow, FlowGraph> FLOWS = Map.of(
+            Flow.INTEGRATION, new IntegrationFlow(),
+            Flow.TELEMETRY, new TelemetryFlow(),
+            Flow.ASSETS, new AssetsFlow());
 
     private TributaryJob() {}
 

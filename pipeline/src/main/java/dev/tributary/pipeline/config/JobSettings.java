@@ -1,5 +1,9 @@
 package dev.tributary.pipeline.config;
 
+import dev.tributary.operators.telemetry.AlertThresholds;
+import dev.tributary.operators.telemetry.OrderingConfig;
+import dev.tributary.operators.telemetry.TripEnrichmentConfig;
+
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -100,6 +104,44 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> SEARCH_CA_CERTIFICATE = Setting.of("search.ca-certificate",
             Setting.ValueParser.text(), "", "PEM file of the CA that signed the search server's certificate (https)");
 
+    // telemetry flow: the bounds of ordering, trip enrichment and alerting (defaults are the operators' own)
+    public static final Setting<String> TOPIC_ALERTS = topic("alerts", "telemetry.alerts",
+            "telemetry flow output: device alerts (Avro single-object encoding, keyed by deviceId), exactly-once");
+    public static final Setting<String> TELEMETRY_DEVICES_INDEX = Setting.of("telemetry.devices-index",
+            Setting.ValueParser.text(), "devices", "search index of the latest state per device (template devices*)");
+    public static final Setting<Duration> TELEMETRY_ORDER_MAX_HOLD = Setting.of("telemetry.order.max-hold",
+            Parsers.duration(), millis(OrderingConfig.defaults().maxHold()),
+            "how long a missing reading is waited for before its gap is skipped and reported");
+    public static final Setting<Integer> TELEMETRY_ORDER_MAX_BUFFERED = Setting.of("telemetry.order.max-buffered",
+            Parsers.positiveInt(), String.valueOf(OrderingConfig.defaults().maxBuffered()),
+            "readings held per device while waiting for a missing one; one more skips the gap at once");
+    public static final Setting<Duration> TELEMETRY_ORDER_STATE_TTL = Setting.of("telemetry.order.state-ttl",
+            Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
+            "a device's ordering state expires this long after its last reading (must exceed max-hold)");
+    public static final Setting<Duration> TELEMETRY_ENRICH_MAX_WAIT = Setting.of("telemetry.enrich.max-wait",
+            Parsers.duration(), millis(TripEnrichmentConfig.defaults().maxWait()),
+            "how long a trip waits for its customer / hoverboard state before it is written unenriched");
+    public static final Setting<Duration> TELEMETRY_ENRICH_STATE_TTL = Setting.of("telemetry.enrich.state-ttl",
+            Parsers.duration(), millis(TripEnrichmentConfig.defaults().stateTtl()),
+            "latest customer / reading kept for trip enrichment this long after its last use");
+    public static final Setting<Double> TELEMETRY_ALERT_LOW_BATTERY = Setting.of("telemetry.alerts.low-battery-pct",
+            Parsers.decimal(), String.valueOf(AlertThresholds.defaults().lowBatteryPct()),
+            "LOW_BATTERY when a device's battery drops below this percentage");
+    public static final Setting<Double> TELEMETRY_ALERT_MAX_TEMPERATURE = Setting.of(
+            "telemetry.alerts.max-temperature-c", Parsers.decimal(),
+            String.valueOf(AlertThresholds.defaults().maxTemperatureC()),
+            "OVER_TEMPERATURE when a device's temperature rises above this (°C)");
+    public static final Setting<Integer> TELEMETRY_ALERT_FAILURE_REPEAT = Setting.of(
+            "telemetry.alerts.failure-repeat", Parsers.positiveInt(),
+            String.valueOf(AlertThresholds.defaults().failureRepeat()),
+            "FAILURE_PATTERN when this many consecutive readings carry the same error code");
+    public static final Setting<Duration> TELEMETRY_ALERT_SILENT_AFTER = Setting.of("telemetry.alerts.silent-after",
+            Parsers.duration(), millis(AlertThresholds.defaults().silentAfter()),
+            "SILENT when a device sends nothing for this long");
+    public static final Setting<Duration> TELEMETRY_ALERT_STATE_TTL = Setting.of("telemetry.alerts.state-ttl",
+            Parsers.duration(), millis(AlertThresholds.defaults().stateTtl()),
+            "a device's alert state expires this long after its last reading (must exceed silent-after)");
+
     // assets flow: downloads into the object store, broadcast, edge requests (the object store block serves every flow)
     public static final Setting<String> TOPIC_ASSETS_STATUS = topic("assets-status", "assets.status",
             "assets flow output: every lifecycle transition of an asset (AssetStatus)");
@@ -160,6 +202,10 @@ public final class JobSettings implements Serializable {
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
+            TOPIC_ALERTS, TELEMETRY_DEVICES_INDEX, TELEMETRY_ORDER_MAX_HOLD, TELEMETRY_ORDER_MAX_BUFFERED,
+            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
+            TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
+            TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
             TOPIC_ASSETS_STATUS, TOPIC_ASSETS_BROADCAST, TOPIC_ASSETS_DELIVERED, ASSETS_MAX_SIZE, ASSETS_MEDIA_TYPES,
             ASSETS_ALLOWED_HOSTS, ASSETS_ALLOW_PRIVATE, ASSETS_MAX_REDIRECTS, ASSETS_CONNECT_TIMEOUT,
             ASSETS_DOWNLOAD_TIMEOUT, ASSETS_CONCURRENCY, ASSETS_DOWNLOAD_THREADS, ASSETS_RETRY_ATTEMPTS,
@@ -173,6 +219,19 @@ public final class JobSettings implements Serializable {
     private JobSettings(Map<String, Object> values, Map<String, String> kafkaClient) {
         this.values = values;
         this.kafkaClient = kafkaClient;
+    }
+
+    /** A default duration as the text {@link Parsers#duration()} reads back, in its largest whole unit. */
+    private static String millis(Duration d) {
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"d", "h", "min", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
     }
 
     private static Setting<String> topic(String name, String defaultTopic, String description) {

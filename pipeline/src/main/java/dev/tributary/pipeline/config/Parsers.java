@@ -35,6 +35,21 @@ final class Parsers {
         };
     }
 
+    /** A finite decimal number such as {@code 15}, {@code 62.5} or {@code -10}. */
+    static ValueParser<Double> decimal() {
+        return s -> {
+            try {
+                double v = Double.parseDouble(s.trim());
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("must be a finite number, got '" + s + "'");
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number such as 15 or 62.5, got '" + s + "'");
+            }
+        };
+    }
+
     static ValueParser<Boolean> bool() {
         return s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;

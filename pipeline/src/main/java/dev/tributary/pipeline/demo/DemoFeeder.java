@@ -42,9 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DemoFeeder {
 
-    private static final String[] KINGDOMS = {"Animalia", "Plantae", "Fungi", "Chromista", "Bacteria"};
-    private static final String[] SPECIES = {"Puma concolor", "Quercus robur", "Amanita muscaria",
-            "Macrocystis pyrifera", "Delphinus delphis", "Bufo bufo", "Pinus sylvestris", "Vulpes vulpes"};
+    /** Species with their kingdom, as an occurrence record carries them. */
+    private static final String[][] SPECIES = {{"Puma concolor", "Animalia"}, {"Quercus robur", "Plantae"},
+            {"Amanita muscaria", "Fungi"}, {"Macrocystis pyrifera", "Chromista"}, {"Delphinus delphis", "Animalia"},
+            {"Bufo bufo", "Animalia"}, {"Pinus sylvestris", "Plantae"}, {"Escherichia coli", "Bacteria"}};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SOURCES = List.of("gbif", "obis", "idigbio");
 
@@ -134,9 +135,10 @@ public final class DemoFeeder {
             send("telemetry.trip", t.getHoverboardId() + "/" + t.getCustomerId(), json(t));
         } else {
             String source = SOURCES.get(random.nextInt(SOURCES.size()));
-            String species = SPECIES[random.nextInt(SPECIES.length)];
+            String[] taxon = SPECIES[random.nextInt(SPECIES.length)];
+            String species = taxon[0];
             Observation o = Observation.newBuilder().setOccurrenceId(source + "-" + n).setSource(source)
-                    .setKingdom(KINGDOMS[Math.abs(species.hashCode()) % KINGDOMS.length])
+                    .setKingdom(taxon[1])
                     .setScientificName(species).setSpecies(species).setEventTime(now)
                     .setLatitude(-60 + random.nextDouble() * 120).setLongitude(-180 + random.nextDouble() * 360).build();
             send("observations." + source, o.getOccurrenceId(), AvroEventSerializer.encode(o));

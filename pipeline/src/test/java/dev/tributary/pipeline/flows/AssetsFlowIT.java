@@ -7,6 +7,7 @@ import dev.tributary.events.AssetRequest;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStatus;
 import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TributaryJob;
@@ -139,13 +140,12 @@ class AssetsFlowIT {
             env.setParallelism(2);
             env.enableCheckpointing(300);
 
-            IntegrationFlowIT.FailOnce.reset();
             KafkaSources kafka = new KafkaSources(settings);
             String announcedTopic = topics.announced();
             Sources withFault = (e, uid, name, t) -> {
                 DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
                 return t.contains(announcedTopic)
-                        ? stream.map(new IntegrationFlowIT.FailOnce(announcements.size() / 2))
+                        ? stream.map(new FailOnce("assets-it", announcements.size() / 2))
                                 .returns(TypeInformation.of(RawRecord.class)).uid(uid + "-fault").name("injected fault")
                         : stream;
             };
@@ -164,7 +164,7 @@ class AssetsFlowIT {
                 List<AssetStatus> statuses = decode(KafkaTestSupport.readCommittedUntil(statusTopic, Duration.ofMinutes(2),
                         seen -> decodeQuietly(seen).stream().filter(s -> s.getState() == AssetState.FAILED
                                 && s.getRequestId() == null).count() >= failures), AssetStatus.getDecoder()::decode);
-                assertThat(IntegrationFlowIT.FailOnce.FAILED).as("the fault was injected").isTrue();
+                assertThat(FailOnce.failed("assets-it")).as("the fault was injected").isTrue();
 
                 // broadcast: each stored (asset, version) exactly once, with a key whose bytes are the file's
                 assertThat(broadcasts).extracting(b -> b.getAssetId() + "@" + b.getVersion()).doesNotHaveDuplicates().hasSize(stored);

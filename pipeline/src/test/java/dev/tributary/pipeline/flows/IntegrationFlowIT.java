@@ -3,6 +3,7 @@ package dev.tributary.pipeline.flows;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TributaryJob;
@@ -11,7 +12,6 @@ import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -38,8 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,31 +54,6 @@ class IntegrationFlowIT {
 
     private static final int DEVICES = 10;
     private static final int READINGS_PER_DEVICE = 40;
-
-    /** Throws once, in the middle of the stream, to make Flink restore from the last checkpoint. */
-    static final class FailOnce implements MapFunction<RawRecord, RawRecord> {
-        static final AtomicInteger SEEN = new AtomicInteger();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        private final int failAfter;
-
-        FailOnce(int failAfter) {
-            this.failAfter = failAfter;
-        }
-
-        /** Arms the fault again; tests that share the JVM (one surefire fork) each inject their own. */
-        static void reset() {
-            SEEN.set(0);
-            FAILED.set(false);
-        }
-
-        @Override
-        public RawRecord map(RawRecord value) {
-            if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + failAfter + " records");
-            }
-            return value;
-        }
-    }
 
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
@@ -124,7 +97,7 @@ class IntegrationFlowIT {
         Sources withFault = (e, uid, name, t) -> {
             DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
             return t.contains(hoverboard)
-                    ? stream.map(new FailOnce(valid / 2)).returns(TypeInformation.of(RawRecord.class))
+                    ? stream.map(new FailOnce("integration-it", valid / 2)).returns(TypeInformation.of(RawRecord.class))
                             .uid(uid + "-fault").name("injected fault")
                     : stream;
         };
@@ -135,7 +108,7 @@ class IntegrationFlowIT {
                     topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
                     topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
-            assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FailOnce.failed("integration-it")).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
             BinaryMessageDecoder<HoverboardReading> decoder = HoverboardReading.getDecoder();
