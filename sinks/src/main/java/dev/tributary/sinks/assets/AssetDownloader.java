@@ -24,9 +24,16 @@ import java.util.concurrent.TimeUnit;
  * Downloads one URL into object storage without blocking its caller: checks the URL (and every redirect hop)
  * with the {@link UrlGuard} on the resolver executor, fetches it with the JDK's asynchronous HTTP client, streams
  * the body into a temporary file while hashing and sniffing it ({@link BodyToFile}), and puts the file under
- * {@code assets/sha256/<hex>} unless that object already exists. A replay therefore writes the same object.
+ * {@code assets/sha256/<hex>} (large files only when that object does not exist yet). A replay therefore writes
+ * the same object.
  */
 public final class AssetDownloader {
+
+    /**
+     * Below this size a put is cheaper than asking first (one round trip either way, and rewriting a
+     * content-addressed object changes nothing); above it a HEAD saves re-uploading a blob a replay already stored.
+     */
+    static final long HEAD_BEFORE_PUT_BYTES = 1 << 20;
 
     private final HttpClient http;
     private final UrlGuard guard;
@@ -148,7 +155,10 @@ public final class AssetDownloader {
                     "announced as " + declaredMediaType + " but the bytes are " + body.contentType()));
         }
         String key = ObjectKeys.contentAddressed(body.sha256());
-        return store.head(key).thenCompose(existing -> {
+        CompletableFuture<java.util.Optional<dev.tributary.sinks.objectstore.ObjectInfo>> existingObject =
+                body.sizeBytes() < HEAD_BEFORE_PUT_BYTES ? CompletableFuture.completedFuture(java.util.Optional.empty())
+                        : store.head(key);
+        return existingObject.thenCompose(existing -> {
             if (existing.isPresent() && existing.get().sizeBytes() == body.sizeBytes()) {
                 return CompletableFuture.<DownloadResult>completedFuture(
                         new DownloadResult.Stored(key, body.sha256(), body.sizeBytes(), body.contentType(), true));

@@ -66,9 +66,20 @@ class AssetDownloaderTest {
             assertThat(store.get(((DownloadResult.Stored) first).objectKey()).get()).isEqualTo(expected);
 
             DownloadResult replay = d.download(server.url("/img/one.png"), "image/png").get();
-            assertThat(((DownloadResult.Stored) replay).alreadyPresent()).isTrue();
+            assertThat(((DownloadResult.Stored) replay).objectKey()).isEqualTo(((DownloadResult.Stored) first).objectKey());
             assertThat(store.list("assets/").get()).hasSize(1);
             assertThat(Files.list(temp.resolve("tmp"))).as("temporary files are removed").isEmpty();
+        }
+    }
+
+    @Test
+    void aLargeFileAlreadyStoredIsNotUploadedAgain() throws Exception {
+        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+            AssetDownloader d = downloader(store, true, 8 << 20, Duration.ofSeconds(20));
+            String path = "/large/large.mp4";
+            assertThat(server.bytesOf(path).length).isGreaterThan((int) AssetDownloader.HEAD_BEFORE_PUT_BYTES);
+            assertThat(((DownloadResult.Stored) d.download(server.url(path), "video/mp4").get()).alreadyPresent()).isFalse();
+            assertThat(((DownloadResult.Stored) d.download(server.url(path), "video/mp4").get()).alreadyPresent()).isTrue();
         }
     }
 

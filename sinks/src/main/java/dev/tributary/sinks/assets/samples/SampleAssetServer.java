@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * service meets in the field. Paths ({@code <name>} makes the bytes unique):
  * <ul>
  *   <li>{@code /img/<name>.png}, {@code /img/<name>.jpg}, {@code /video/<name>.mp4}: valid files</li>
+ *   <li>{@code /large/<name>.mp4}: a valid 2 MiB video</li>
  *   <li>{@code /flaky/<name>.png}: HTTP 500 on the first request for the name, then the file</li>
  *   <li>{@code /slow/<name>.png}: a valid header, then one byte every 200 ms</li>
  *   <li>{@code /big/<name>.png}: a PNG signature followed by 64 MiB</li>
@@ -71,6 +72,9 @@ public final class SampleAssetServer implements AutoCloseable {
             if (p.endsWith(".jpg")) {
                 return SampleMedia.jpeg(name, imageSize, imageSize);
             }
+            if (p.startsWith("/large/")) {
+                return SampleMedia.mp4(name, 2 << 20);
+            }
             if (p.endsWith(".mp4")) {
                 return SampleMedia.mp4(name, imageSize * imageSize);
             }
@@ -82,7 +86,7 @@ public final class SampleAssetServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         int count = hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         try (ex) {
-            if (path.startsWith("/img/") || path.startsWith("/video/")) {
+            if (path.startsWith("/img/") || path.startsWith("/video/") || path.startsWith("/large/")) {
                 send(ex, 200, type(path), bytesOf(path));
             } else if (path.startsWith("/flaky/")) {
                 if (count == 1) {
