@@ -7,10 +7,13 @@ import dev.tributary.events.AssetRequest;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStatus;
 import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
+import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
@@ -23,8 +26,6 @@ import dev.tributary.testing.StackEnv;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -37,10 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
@@ -52,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +75,10 @@ class AssetsFlowIT {
         String statusTopic = out.get(0);
         String broadcastTopic = out.get(1);
         String deliveredTopic = out.get(2);
+        WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("assets_it_" + run);
 
         try (SampleAssetServer server = SampleAssetServer.start(0, 24);
-             ObjectStore s3 = AssetsFlow.objectStore(settings(topics, out, "x")).open()) {
+             ObjectStore s3 = AssetsFlow.objectStore(settings(topics, out, warehouse)).open()) {
             // good assets: each announced twice (the repeat is dropped), one re-announced as version 2 at a new URL
             List<AssetAnnounced> announcements = new ArrayList<>();
             Map<String, String> goodPaths = new LinkedHashMap<>();
@@ -130,15 +127,8 @@ class AssetsFlowIT {
             KafkaTestSupport.produce(topics.requested(), requests.stream()
                     .map(r -> (Map.Entry<String, byte[]>) new SimpleEntry<>(r.getAssetId(), avro(r))).toList());
 
-            JobSettings settings = settings(topics, out, run);
-            Configuration conf = new Configuration();
-            conf.set(PipelineOptions.GENERIC_TYPES, false);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
+            JobSettings settings = settings(topics, out, warehouse);
+            StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
             KafkaSources kafka = new KafkaSources(settings);
             String announcedTopic = topics.announced();
@@ -211,7 +201,9 @@ class AssetsFlowIT {
                 Set<String> keys = new HashSet<>();
                 broadcasts.forEach(b -> keys.add(b.getObjectKey()));
                 deliveries.stream().filter(d -> d.getObjectKey() != null).forEach(d -> keys.add(d.getObjectKey()));
-                awaitCatalogRows(keys);
+                String inKeys = keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(","));
+                Await.until("a catalog_entries row per object written", Duration.ofMinutes(1), () -> warehouse.countOrMinusOne(
+                        "SELECT count(*) FROM catalog_entries WHERE object_key IN (" + inKeys + ")") == keys.size());
 
                 assertThat(job.getJobStatus().get()).as("the job survives every hostile asset").isEqualTo(JobStatus.RUNNING);
             } finally {
@@ -222,29 +214,7 @@ class AssetsFlowIT {
         }
     }
 
-    private static void awaitCatalogRows(Set<String> keys) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofMinutes(1));
-        try (Connection c = DriverManager.getConnection(StackEnv.pgUrl(), StackEnv.pgUser(), StackEnv.pgPassword());
-             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM catalog_entries WHERE object_key = ANY (?)")) {
-            q.setArray(1, c.createArrayOf("varchar", keys.toArray()));
-            long found = 0;
-            while (found < keys.size()) {
-                if (Instant.now().isAfter(end)) {
-                    throw new AssertionError("catalog_entries holds " + found + " of " + keys.size() + " expected objects");
-                }
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    found = rs.getLong(1);
-                }
-                if (found < keys.size()) {
-                    LockSupport.parkNanos(Duration.ofMillis(250).toNanos()); // poll interval, not a wait for a guess
-                }
-            }
-            assertThat(found).isEqualTo(keys.size());
-        }
-    }
-
-    static JobSettings settings(FreshTopics topics, List<String> out, String run) {
+    static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse) {
         Map<String, String> s = new LinkedHashMap<>(topics.settings());
         s.put("flows", "assets");
         s.put("topics.assets-status", out.get(0));
@@ -262,7 +232,7 @@ class AssetsFlowIT {
         s.put("assets.retry-initial-delay", "200ms");
         s.put("assets.retry-max-delay", "1s");
         s.put("assets.request-ttl", "5s");
-        s.put("warehouse.jdbc-url", StackEnv.pgUrl());
+        s.put("warehouse.jdbc-url", warehouse.url());
         s.put("warehouse.user", StackEnv.pgUser());
         s.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
         s.put("search.url", StackEnv.esUrl());

@@ -6,6 +6,7 @@ import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
@@ -14,8 +15,6 @@ import dev.tributary.pipeline.io.TributarySinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -84,14 +83,7 @@ class IntegrationFlowIT {
 
         JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
         KafkaSources kafka = new KafkaSources(settings);
         Sources withFault = (e, uid, name, t) -> {
