@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Outcomes of an older version, or of a URL that was replaced by a later announcement of the same version,
  * are stale and dropped (counted). A request before its asset is stored waits in state until the asset is
  * stored, its download fails, or its time-to-live runs out (EXPIRED). A repeated request id is answered once.
+ *
+ * <p>Known limit: when an asset is re-announced with the same version but a new URL, the new URL's marker is
+ * expected before its download outcome (the marker takes a direct path, the download an HTTP round trip). If
+ * the outcome wins that race it is taken as stale and the asset stays ANNOUNCED until its next announcement;
+ * producers that bump the version on every change never meet this case.
  */
 public final class AssetLifecycle extends KeyedCoProcessFunction<String, DownloadOutcome, AssetRequest, AssetStatus> {
 
