@@ -3,6 +3,7 @@ package dev.tributary.pipeline;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.flows.AssetsFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
@@ -25,7 +26,8 @@ public final class TributaryJob {
     static final Map<Flow, FlowGraph> FLOWS = Map.of(
             Flow.INTEGRATION, new IntegrationFlow(),
             Flow.TELEMETRY, new TelemetryFlow(),
-            Flow.OBSERVATIONS, new ObservationsFlow());
+            Flow.OBSERVATIONS, new ObservationsFlow(),
+            Flow.ASSETS, new AssetsFlow());
 
     private TributaryJob() {}
 

@@ -159,6 +159,55 @@ public final class JobSettings implements Serializable {
             Parsers.indexSuffix(), "", "observations flow: appended to the search indices 'observations' and"
                     + " 'observation-counts' (e.g. -eu), so several jobs or tests can share a search cluster");
 
+    // assets flow: downloads into the object store, broadcast, edge requests (the object store block serves every flow)
+    public static final Setting<String> TOPIC_ASSETS_STATUS = topic("assets-status", "assets.status",
+            "assets flow output: every lifecycle transition of an asset (AssetStatus)");
+    public static final Setting<String> TOPIC_ASSETS_BROADCAST = topic("assets-broadcast", "assets.broadcast",
+            "assets flow output: stored assets for every edge (AssetBroadcast)");
+    public static final Setting<String> TOPIC_ASSETS_DELIVERED = topic("assets-delivered", "assets.delivered",
+            "assets flow output: answers to edge requests (AssetDelivery)");
+    public static final Setting<Long> ASSETS_MAX_SIZE = Setting.of("assets.max-size", Parsers.bytes(), "50mb",
+            "largest asset downloaded; a longer body is cut when it passes this size");
+    public static final Setting<List<String>> ASSETS_MEDIA_TYPES = Setting.of("assets.allowed-media-types",
+            Parsers.list(), "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,application/pdf",
+            "media types an asset's bytes may have (detected from the bytes); comma-separated");
+    public static final Setting<List<String>> ASSETS_ALLOWED_HOSTS = Setting.of("assets.allowed-hosts", Parsers.list(),
+            "", "hosts downloads may reach even on private/loopback addresses (SSRF guard exceptions); comma-separated");
+    public static final Setting<Boolean> ASSETS_ALLOW_PRIVATE = Setting.of("assets.allow-private-networks",
+            Parsers.bool(), "false", "let downloads reach private, loopback and link-local addresses (never in production)");
+    public static final Setting<Integer> ASSETS_MAX_REDIRECTS = Setting.of("assets.max-redirects", Parsers.positiveInt(),
+            "5", "redirects a download may follow; each hop is checked by the SSRF guard");
+    public static final Setting<Duration> ASSETS_CONNECT_TIMEOUT = Setting.of("assets.connect-timeout",
+            Parsers.duration(), "10s", "TCP/TLS connect timeout of a download");
+    public static final Setting<Duration> ASSETS_DOWNLOAD_TIMEOUT = Setting.of("assets.download-timeout",
+            Parsers.duration(), "2min", "longest one download attempt may take, slow bodies included");
+    public static final Setting<Integer> ASSETS_CONCURRENCY = Setting.of("assets.download-concurrency",
+            Parsers.positiveInt(), "32", "downloads in flight per parallel instance (async operator capacity)");
+    public static final Setting<Integer> ASSETS_DOWNLOAD_THREADS = Setting.of("assets.download-threads",
+            Parsers.positiveInt(), "4", "threads per parallel instance for DNS checks and the HTTP client");
+    public static final Setting<Integer> ASSETS_RETRY_ATTEMPTS = Setting.of("assets.retry-attempts",
+            Parsers.positiveInt(), "4", "attempts of a download that fails with 5xx, 429, a timeout or a network error");
+    public static final Setting<Duration> ASSETS_RETRY_INITIAL_DELAY = Setting.of("assets.retry-initial-delay",
+            Parsers.duration(), "1s", "delay before the first retry; doubles per retry");
+    public static final Setting<Duration> ASSETS_RETRY_MAX_DELAY = Setting.of("assets.retry-max-delay",
+            Parsers.duration(), "30s", "longest delay between retries");
+    public static final Setting<Duration> ASSETS_REQUEST_TTL = Setting.of("assets.request-ttl", Parsers.duration(),
+            "10min", "how long an edge request waits for its asset to be stored before it is answered EXPIRED");
+    public static final Setting<Boolean> ASSETS_CATALOG = Setting.of("assets.catalog", Parsers.bool(), "true",
+            "write a catalog entry per stored or copied object to the search index and the warehouse");
+    public static final Setting<String> OBJECTSTORE_URL = Setting.of("objectstore.url", Parsers.objectStoreUrl(),
+            "s3://tributary", "where blobs go: s3://bucket (with the endpoint below) or file:///directory for development");
+    public static final Setting<String> OBJECTSTORE_ENDPOINT = Setting.of("objectstore.endpoint",
+            Setting.ValueParser.text(), "", "S3 API endpoint with scheme, e.g. http://127.0.0.1:9000; empty for AWS");
+    public static final Setting<String> OBJECTSTORE_REGION = Setting.of("objectstore.region", Setting.ValueParser.text(),
+            "us-east-1", "S3 signing region");
+    public static final Setting<Boolean> OBJECTSTORE_PATH_STYLE = Setting.of("objectstore.path-style", Parsers.bool(),
+            "false", "path-style S3 requests (endpoint/bucket/key); S3-compatible local stores need true");
+    public static final Setting<String> OBJECTSTORE_ACCESS_KEY = Setting.secret("objectstore.access-key",
+            "S3 access key as ${env:NAME}; empty uses the AWS default credentials chain");
+    public static final Setting<String> OBJECTSTORE_SECRET_KEY = Setting.secret("objectstore.secret-key",
+            "S3 secret key as ${env:NAME}");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -175,7 +224,13 @@ public final class JobSettings implements Serializable {
             TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
             TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
             TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,
-            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX);
+            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX,
+            TOPIC_ASSETS_STATUS, TOPIC_ASSETS_BROADCAST, TOPIC_ASSETS_DELIVERED, ASSETS_MAX_SIZE, ASSETS_MEDIA_TYPES,
+            ASSETS_ALLOWED_HOSTS, ASSETS_ALLOW_PRIVATE, ASSETS_MAX_REDIRECTS, ASSETS_CONNECT_TIMEOUT,
+            ASSETS_DOWNLOAD_TIMEOUT, ASSETS_CONCURRENCY, ASSETS_DOWNLOAD_THREADS, ASSETS_RETRY_ATTEMPTS,
+            ASSETS_RETRY_INITIAL_DELAY, ASSETS_RETRY_MAX_DELAY, ASSETS_REQUEST_TTL, ASSETS_CATALOG,
+            OBJECTSTORE_URL, OBJECTSTORE_ENDPOINT, OBJECTSTORE_REGION, OBJECTSTORE_PATH_STYLE, OBJECTSTORE_ACCESS_KEY,
+            OBJECTSTORE_SECRET_KEY);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

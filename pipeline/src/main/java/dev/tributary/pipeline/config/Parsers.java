@@ -210,4 +210,15 @@ final class Parsers {
             return t;
         };
     }
+
+    /** {@code s3://bucket} or {@code file:///absolute/directory}. */
+    static ValueParser<String> objectStoreUrl() {
+        return s -> {
+            String v = s.trim();
+            if (v.matches("s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]/?") || v.matches("file:///.*")) {
+                return v;
+            }
+            throw new IllegalArgumentException("must be s3://bucket or file:///directory, got '" + s + "'");
+        };
+    }
 }

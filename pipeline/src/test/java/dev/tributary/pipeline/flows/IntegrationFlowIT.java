@@ -6,7 +6,7 @@ import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
-import dev.tributary.pipeline.RecoveringEnvironment;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
@@ -14,6 +14,7 @@ import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -83,7 +84,7 @@ class IntegrationFlowIT {
 
         JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
 
-        StreamExecutionEnvironment env = RecoveringEnvironment.create(2);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
         KafkaSources kafka = new KafkaSources(settings);
         Sources withFault = (e, uid, name, t) -> {

@@ -8,7 +8,7 @@ import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
-import dev.tributary.pipeline.RecoveringEnvironment;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.pipeline.config.JobSettings;
@@ -150,7 +150,7 @@ class ObservationsFlowIT {
         }
         int phase1Unique = unique.size();
 
-        StreamExecutionEnvironment env = RecoveringEnvironment.create(2);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
         KafkaSources kafka = new KafkaSources(settings);
         FailOnce fault = new FailOnce(FAULT, phase1Unique / 2);
         Sources withFault = (e, uid, name, t) -> kafka.kafka(e, uid, name, t)

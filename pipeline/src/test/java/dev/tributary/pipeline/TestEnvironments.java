@@ -7,22 +7,23 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
 
-/**
- * The environment flow ITs run the production graph in: no Kryo (as on the cluster), frequent checkpoints and
- * quick restarts, so an injected {@link FailOnce} fault is recovered from within the test's deadline.
- */
-public final class RecoveringEnvironment {
+/** The environment flow ITs run the production graph in on the MiniCluster. */
+public final class TestEnvironments {
 
-    private RecoveringEnvironment() {}
+    private TestEnvironments() {}
 
-    public static StreamExecutionEnvironment create(int parallelism) {
+    /**
+     * As the cluster runs it (no Kryo), parallelism 2, checkpoints every 300 ms (the exactly-once Kafka sinks
+     * commit on them), and quick fixed-delay restarts so an injected failure is recovered from.
+     */
+    public static StreamExecutionEnvironment withRestarts(int restartAttempts) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
+        env.setParallelism(2);
         env.enableCheckpointing(300);
         return env;
     }
