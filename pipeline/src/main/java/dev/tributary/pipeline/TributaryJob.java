@@ -3,9 +3,12 @@ package dev.tributary.pipeline;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.flows.AssetsFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
+import dev.tributary.pipeline.flows.TelemetryFlow;
+import dev.tributary.pipeline.flows.ObservationsFlow;
 import dev.tributary.pipeline.flows.LakeFlow;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,7 +24,12 @@ import java.util.Map;
 public final class TributaryJob {
 
     /** The flows this release knows, by the setting value that enables them. */
-    static final Map<Flow, FlowGraph> FLOWS = Map.of(Flow.INTEGRATION, new IntegrationFlow(), Flow.LAKE, new LakeFlow());
+    static final Map<Flow, FlowGraph> FLOWS = Map.of(
+            Flow.INTEGRATION, new IntegrationFlow(),
+            Flow.TELEMETRY, new TelemetryFlow(),
+            Flow.OBSERVATIONS, new ObservationsFlow(),
+            Flow.ASSETS, new AssetsFlow(),
+            Flow.LAKE, new LakeFlow());
 
     private TributaryJob() {}
 

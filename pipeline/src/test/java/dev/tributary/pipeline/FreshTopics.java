@@ -12,12 +12,13 @@ import java.util.Map;
  * {@link #settings()} points the job at them.
  */
 public record FreshTopics(String hoverboard, String customer, String trip, String announced, String requested,
-                          String observations, String validated, String deadLetter) {
+                          String observations, String validated, String deadLetter, String alerts) {
 
     public static FreshTopics create(int partitions) throws Exception {
         List<String> t = KafkaTestSupport.createTopics(partitions, "hoverboard", "customer", "trip", "announced",
-                "requested", "observations", "validated", "dead-letter");
-        return new FreshTopics(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4), t.get(5), t.get(6), t.get(7));
+                "requested", "observations", "validated", "dead-letter", "alerts");
+        return new FreshTopics(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4), t.get(5), t.get(6), t.get(7),
+                t.get(8));
     }
 
     /** Job settings for these topics, reading from the earliest offset, with transactional ids of their own. */
@@ -34,6 +35,7 @@ public record FreshTopics(String hoverboard, String customer, String trip, Strin
         s.put("topics.observations", observations);
         s.put("topics.validated", validated);
         s.put("topics.dead-letter", deadLetter);
+        s.put("topics.alerts", alerts);
         return s;
     }
 

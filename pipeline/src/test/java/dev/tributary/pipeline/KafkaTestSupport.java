@@ -46,21 +46,24 @@ public final class KafkaTestSupport {
         return names;
     }
 
-    /** Creates topics with exactly these names. */
-    public static void createTopicsNamed(int partitions, String... names) throws Exception {
-        try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
-        }
-    }
-
     /** Sends key/value pairs and waits until every one is acknowledged. */
     public static void produce(String topic, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+        send(topic, null, records);
+    }
+
+    /** Sends key/value pairs to one partition, in order, and waits until every one is acknowledged. */
+    public static void produce(String topic, int partition, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+        send(topic, partition, records);
+    }
+
+    /** A null partition leaves the choice to Kafka's default partitioner (the key's hash). */
+    private static void send(String topic, Integer partition, Collection<Map.Entry<String, byte[]>> records) throws Exception {
         Properties props = clientProperties();
         props.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Map.Entry<String, byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
+                producer.send(new ProducerRecord<>(topic, partition, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
             }
             producer.flush();
         }
@@ -72,48 +75,52 @@ public final class KafkaTestSupport {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommittedUntil(
             String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        return readCommitted(topic, deadline, (consumer, seen) -> !done.test(seen),
-                seen -> "holds " + seen.size() + " committed records, which does not satisfy the expectation");
-    }
-
-    /**
-     * Everything committed on the topic right now: reads with {@code read_committed} up to the last stable
-     * offsets taken at the start (so a duplicate committed after an earlier partial read is seen too).
-     */
-    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
-        Map<TopicPartition, Long> stable = new java.util.HashMap<>();
-        return readCommitted(topic, deadline, (consumer, seen) -> {
-            if (stable.isEmpty()) {
-                stable.putAll(consumer.endOffsets(consumer.assignment()));
-            }
-            return stable.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue());
-        }, seen -> "was not read to its last stable offsets " + stable + " (" + seen.size() + " records)");
-    }
-
-    private interface ReadMore {
-        boolean test(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> seen);
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration deadline, ReadMore more,
-            java.util.function.Function<List<ConsumerRecord<byte[], byte[]>>, String> failure) {
-        Properties props = clientProperties();
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
         Instant end = Instant.now().plus(deadline);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (more.test(consumer, seen)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
+            while (!done.test(seen)) {
                 if (Instant.now().isAfter(end)) {
-                    throw new AssertionError("after " + deadline + " topic " + topic + " " + failure.apply(seen));
+                    throw new AssertionError("after " + deadline + " topic " + topic + " holds " + seen.size()
+                            + " committed records, which does not satisfy the expectation");
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
             }
             return seen;
         }
+    }
+
+    /**
+     * Everything committed in the topic right now: reads with {@code read_committed} up to each partition's last
+     * stable offset (no open transaction of a running job can hide records behind it afterwards).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        Instant end = Instant.now().plus(deadline);
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
+            var endOffsets = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < endOffsets.get(tp))) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("after " + deadline + " topic " + topic + " was not read to its end offsets "
+                            + endOffsets + " (read " + seen.size() + ")");
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+            }
+            return seen;
+        }
+    }
+
+    /** A read_committed consumer assigned every partition of the topic, positioned at the beginning. */
+    private static KafkaConsumer<byte[], byte[]> committedReaderFromBeginning(String topic) {
+        Properties props = clientProperties();
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 }

@@ -80,13 +80,40 @@ public final class SessionCluster {
         throw new AssertionError("GET " + path + " did not reach the expected state within " + deadline + "; last: " + last);
     }
 
-    private static String flink(List<String> cmd) throws Exception {
+    /** What a command printed (stdout and stderr together) and its exit code. */
+    public record Outcome(int exitCode, String output) {}
+
+    /** Runs a command of the checkout (e.g. {@code bin/flink ...}, {@code bin/upgrade ...}) from its root. */
+    public static Outcome command(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).directory(StackEnv.repoRoot().toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not end within 5 minutes:\n" + out);
         }
-        return out;
+        return new Outcome(p.exitValue(), out);
+    }
+
+    /** {@code bin/flink run <jar> args} in the foreground, whatever its outcome (for runs that must not submit). */
+    public static Outcome run(List<String> jobArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bin/flink", "run", jobJar().toString()));
+        cmd.addAll(jobArgs);
+        return command(cmd);
+    }
+
+    /** Ids of every job the cluster knows, in any state. */
+    public static List<String> jobIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        get("/jobs/overview").path("jobs").forEach(j -> ids.add(j.path("jid").asText()));
+        return ids;
+    }
+
+    private static String flink(List<String> cmd) throws Exception {
+        Outcome outcome = command(cmd);
+        if (outcome.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + outcome.output());
+        }
+        return outcome.output();
     }
 
     private static String find(Pattern pattern, String output, String what) {

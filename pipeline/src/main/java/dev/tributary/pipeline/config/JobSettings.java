@@ -1,5 +1,9 @@
 package dev.tributary.pipeline.config;
 
+import dev.tributary.operators.telemetry.AlertThresholds;
+import dev.tributary.operators.telemetry.OrderingConfig;
+import dev.tributary.operators.telemetry.TripEnrichmentConfig;
+
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -100,6 +104,109 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> SEARCH_CA_CERTIFICATE = Setting.of("search.ca-certificate",
             Setting.ValueParser.text(), "", "PEM file of the CA that signed the search server's certificate (https)");
 
+    // telemetry flow: the bounds of ordering, trip enrichment and alerting (defaults are the operators' own)
+    public static final Setting<String> TOPIC_ALERTS = topic("alerts", "telemetry.alerts",
+            "telemetry flow output: device alerts (Avro single-object encoding, keyed by deviceId), exactly-once");
+    public static final Setting<String> TELEMETRY_DEVICES_INDEX = Setting.of("telemetry.devices-index",
+            Setting.ValueParser.text(), "devices", "search index of the latest state per device (template devices*)");
+    public static final Setting<Duration> TELEMETRY_ORDER_MAX_HOLD = Setting.of("telemetry.order.max-hold",
+            Parsers.duration(), millis(OrderingConfig.defaults().maxHold()),
+            "how long a missing reading is waited for before its gap is skipped and reported");
+    public static final Setting<Integer> TELEMETRY_ORDER_MAX_BUFFERED = Setting.of("telemetry.order.max-buffered",
+            Parsers.positiveInt(), String.valueOf(OrderingConfig.defaults().maxBuffered()),
+            "readings held per device while waiting for a missing one; one more skips the gap at once");
+    public static final Setting<Duration> TELEMETRY_ORDER_STATE_TTL = Setting.of("telemetry.order.state-ttl",
+            Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
+            "a device's ordering state expires this long after its last reading (must exceed max-hold)");
+    public static final Setting<Duration> TELEMETRY_ENRICH_MAX_WAIT = Setting.of("telemetry.enrich.max-wait",
+            Parsers.duration(), millis(TripEnrichmentConfig.defaults().maxWait()),
+            "how long a trip waits for its customer / hoverboard state before it is written unenriched");
+    public static final Setting<Duration> TELEMETRY_ENRICH_STATE_TTL = Setting.of("telemetry.enrich.state-ttl",
+            Parsers.duration(), millis(TripEnrichmentConfig.defaults().stateTtl()),
+            "latest customer / reading kept for trip enrichment this long after its last use");
+    public static final Setting<Double> TELEMETRY_ALERT_LOW_BATTERY = Setting.of("telemetry.alerts.low-battery-pct",
+            Parsers.decimal(), String.valueOf(AlertThresholds.defaults().lowBatteryPct()),
+            "LOW_BATTERY when a device's battery drops below this percentage");
+    public static final Setting<Double> TELEMETRY_ALERT_MAX_TEMPERATURE = Setting.of(
+            "telemetry.alerts.max-temperature-c", Parsers.decimal(),
+            String.valueOf(AlertThresholds.defaults().maxTemperatureC()),
+            "OVER_TEMPERATURE when a device's temperature rises above this (°C)");
+    public static final Setting<Integer> TELEMETRY_ALERT_FAILURE_REPEAT = Setting.of(
+            "telemetry.alerts.failure-repeat", Parsers.positiveInt(),
+            String.valueOf(AlertThresholds.defaults().failureRepeat()),
+            "FAILURE_PATTERN when this many consecutive readings carry the same error code");
+    public static final Setting<Duration> TELEMETRY_ALERT_SILENT_AFTER = Setting.of("telemetry.alerts.silent-after",
+            Parsers.duration(), millis(AlertThresholds.defaults().silentAfter()),
+            "SILENT when a device sends nothing for this long");
+    public static final Setting<Duration> TELEMETRY_ALERT_STATE_TTL = Setting.of("telemetry.alerts.state-ttl",
+            Parsers.duration(), millis(AlertThresholds.defaults().stateTtl()),
+            "a device's alert state expires this long after its last reading (must exceed silent-after)");
+
+    // observations flow: event-time windows counting occurrences by kingdom, species and source
+    public static final Setting<String> TOPIC_OBSERVATIONS_LATE = topic("observations-late", "observations.late",
+            "observations flow: observations whose window had closed when they arrived (Avro, keyed by occurrence id)");
+    public static final Setting<Duration> OBSERVATIONS_WINDOW_SIZE = Setting.of("observations.window-size",
+            Parsers.duration(), "2min", "observations flow: size of the event-time tumbling count windows");
+    public static final Setting<Duration> OBSERVATIONS_OUT_OF_ORDERNESS = Setting.of("observations.max-out-of-orderness",
+            Parsers.duration(), "10s", "observations flow: how far behind the newest event time an observation may"
+                    + " arrive and still be counted (the watermark's delay; windows close this much after their end)");
+    public static final Setting<Duration> OBSERVATIONS_IDLE_TIMEOUT = Setting.of("observations.idle-timeout",
+            Parsers.duration(), "1min", "observations flow: a source subtask without records for this long stops"
+                    + " holding back the watermark, so windows close while a partition is quiet");
+    public static final Setting<Duration> OBSERVATIONS_DEDUPE_TTL = Setting.of("observations.dedupe-ttl",
+            Parsers.duration(), "1d", "observations flow: how long an occurrence id is remembered to drop its copies");
+    public static final Setting<String> OBSERVATIONS_INDEX_SUFFIX = Setting.of("observations.index-suffix",
+            Parsers.indexSuffix(), "", "observations flow: appended to the search indices 'observations' and"
+                    + " 'observation-counts' (e.g. -eu), so several jobs or tests can share a search cluster");
+
+    // assets flow: downloads into the object store, broadcast, edge requests (the object store block serves every flow)
+    public static final Setting<String> TOPIC_ASSETS_STATUS = topic("assets-status", "assets.status",
+            "assets flow output: every lifecycle transition of an asset (AssetStatus)");
+    public static final Setting<String> TOPIC_ASSETS_BROADCAST = topic("assets-broadcast", "assets.broadcast",
+            "assets flow output: stored assets for every edge (AssetBroadcast)");
+    public static final Setting<String> TOPIC_ASSETS_DELIVERED = topic("assets-delivered", "assets.delivered",
+            "assets flow output: answers to edge requests (AssetDelivery)");
+    public static final Setting<Long> ASSETS_MAX_SIZE = Setting.of("assets.max-size", Parsers.bytes(), "50mb",
+            "largest asset downloaded; a longer body is cut when it passes this size");
+    public static final Setting<List<String>> ASSETS_MEDIA_TYPES = Setting.of("assets.allowed-media-types",
+            Parsers.list(), "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,application/pdf",
+            "media types an asset's bytes may have (detected from the bytes); comma-separated");
+    public static final Setting<List<String>> ASSETS_ALLOWED_HOSTS = Setting.of("assets.allowed-hosts", Parsers.list(),
+            "", "hosts downloads may reach even on private/loopback addresses (SSRF guard exceptions); comma-separated");
+    public static final Setting<Boolean> ASSETS_ALLOW_PRIVATE = Setting.of("assets.allow-private-networks",
+            Parsers.bool(), "false", "let downloads reach private, loopback and link-local addresses (never in production)");
+    public static final Setting<Integer> ASSETS_MAX_REDIRECTS = Setting.of("assets.max-redirects", Parsers.positiveInt(),
+            "5", "redirects a download may follow; each hop is checked by the SSRF guard");
+    public static final Setting<Duration> ASSETS_CONNECT_TIMEOUT = Setting.of("assets.connect-timeout",
+            Parsers.duration(), "10s", "TCP/TLS connect timeout of a download");
+    public static final Setting<Duration> ASSETS_DOWNLOAD_TIMEOUT = Setting.of("assets.download-timeout",
+            Parsers.duration(), "2min", "longest one download attempt may take, slow bodies included");
+    public static final Setting<Integer> ASSETS_CONCURRENCY = Setting.of("assets.download-concurrency",
+            Parsers.positiveInt(), "32", "downloads in flight per parallel instance (async operator capacity)");
+    public static final Setting<Integer> ASSETS_DOWNLOAD_THREADS = Setting.of("assets.download-threads",
+            Parsers.positiveInt(), "4", "threads per parallel instance for DNS checks and the HTTP client");
+    public static final Setting<Integer> ASSETS_RETRY_ATTEMPTS = Setting.of("assets.retry-attempts",
+            Parsers.positiveInt(), "4", "attempts of a download that fails with 5xx, 429, a timeout or a network error");
+    public static final Setting<Duration> ASSETS_RETRY_INITIAL_DELAY = Setting.of("assets.retry-initial-delay",
+            Parsers.duration(), "1s", "delay before the first retry; doubles per retry");
+    public static final Setting<Duration> ASSETS_RETRY_MAX_DELAY = Setting.of("assets.retry-max-delay",
+            Parsers.duration(), "30s", "longest delay between retries");
+    public static final Setting<Duration> ASSETS_REQUEST_TTL = Setting.of("assets.request-ttl", Parsers.duration(),
+            "10min", "how long an edge request waits for its asset to be stored before it is answered EXPIRED");
+    public static final Setting<Boolean> ASSETS_CATALOG = Setting.of("assets.catalog", Parsers.bool(), "true",
+            "write a catalog entry per stored or copied object to the search index and the warehouse");
+    public static final Setting<String> OBJECTSTORE_URL = Setting.of("objectstore.url", Parsers.objectStoreUrl(),
+            "s3://tributary", "where blobs go: s3://bucket (with the endpoint below) or file:///directory for development");
+    public static final Setting<String> OBJECTSTORE_ENDPOINT = Setting.of("objectstore.endpoint",
+            Setting.ValueParser.text(), "", "S3 API endpoint with scheme, e.g. http://127.0.0.1:9000; empty for AWS");
+    public static final Setting<String> OBJECTSTORE_REGION = Setting.of("objectstore.region", Setting.ValueParser.text(),
+            "us-east-1", "S3 signing region");
+    public static final Setting<Boolean> OBJECTSTORE_PATH_STYLE = Setting.of("objectstore.path-style", Parsers.bool(),
+            "false", "path-style S3 requests (endpoint/bucket/key); S3-compatible local stores need true");
+    public static final Setting<String> OBJECTSTORE_ACCESS_KEY = Setting.secret("objectstore.access-key",
+            "S3 access key as ${env:NAME}; empty uses the AWS default credentials chain");
+    public static final Setting<String> OBJECTSTORE_SECRET_KEY = Setting.secret("objectstore.secret-key",
+            "S3 secret key as ${env:NAME}");
     // lake flow: raw zone, landing directory, metadata catalog
     public static final Setting<java.net.URI> LAKE_RAW_ZONE = Setting.of("lake.raw-zone", Parsers.fileSystemUri(),
             "s3://tributary/raw", "raw zone root (s3:// needs the flink-s3-fs-hadoop plugin, file:// a shared disk):"
@@ -124,6 +231,18 @@ public final class JobSettings implements Serializable {
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
+            TOPIC_ALERTS, TELEMETRY_DEVICES_INDEX, TELEMETRY_ORDER_MAX_HOLD, TELEMETRY_ORDER_MAX_BUFFERED,
+            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
+            TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
+            TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
+            TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,
+            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX,
+            TOPIC_ASSETS_STATUS, TOPIC_ASSETS_BROADCAST, TOPIC_ASSETS_DELIVERED, ASSETS_MAX_SIZE, ASSETS_MEDIA_TYPES,
+            ASSETS_ALLOWED_HOSTS, ASSETS_ALLOW_PRIVATE, ASSETS_MAX_REDIRECTS, ASSETS_CONNECT_TIMEOUT,
+            ASSETS_DOWNLOAD_TIMEOUT, ASSETS_CONCURRENCY, ASSETS_DOWNLOAD_THREADS, ASSETS_RETRY_ATTEMPTS,
+            ASSETS_RETRY_INITIAL_DELAY, ASSETS_RETRY_MAX_DELAY, ASSETS_REQUEST_TTL, ASSETS_CATALOG,
+            OBJECTSTORE_URL, OBJECTSTORE_ENDPOINT, OBJECTSTORE_REGION, OBJECTSTORE_PATH_STYLE, OBJECTSTORE_ACCESS_KEY,
+            OBJECTSTORE_SECRET_KEY,
             LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, LAKE_CATALOG_INDEX, TOPIC_CATALOG);
 
     private final Map<String, Object> values;
@@ -132,6 +251,19 @@ public final class JobSettings implements Serializable {
     private JobSettings(Map<String, Object> values, Map<String, String> kafkaClient) {
         this.values = values;
         this.kafkaClient = kafkaClient;
+    }
+
+    /** A default duration as the text {@link Parsers#duration()} reads back, in its largest whole unit. */
+    private static String millis(Duration d) {
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"d", "h", "min", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
     }
 
     private static Setting<String> topic(String name, String defaultTopic, String description) {

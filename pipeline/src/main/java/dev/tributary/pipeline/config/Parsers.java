@@ -35,6 +35,21 @@ final class Parsers {
         };
     }
 
+    /** A finite decimal number such as {@code 15}, {@code 62.5} or {@code -10}. */
+    static ValueParser<Double> decimal() {
+        return s -> {
+            try {
+                double v = Double.parseDouble(s.trim());
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("must be a finite number, got '" + s + "'");
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number such as 15 or 62.5, got '" + s + "'");
+            }
+        };
+    }
+
     static ValueParser<Boolean> bool() {
         return s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
@@ -199,6 +214,29 @@ final class Parsers {
             }
             throw new IllegalArgumentException("must be one of " + Arrays.stream(type.getEnumConstants())
                     .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + s + "'");
+        };
+    }
+
+    /** Text appended to a search index name: empty, or lowercase letters, digits, '-', '_' and '.'. */
+    static ValueParser<String> indexSuffix() {
+        return s -> {
+            String t = s.trim();
+            if (!t.matches("[a-z0-9._\\-]{0,100}")) {
+                throw new IllegalArgumentException("must be empty or lowercase letters, digits, '.', '_', '-' (search"
+                        + " index names are lowercase), got '" + s + "'");
+            }
+            return t;
+        };
+    }
+
+    /** {@code s3://bucket} or {@code file:///absolute/directory}. */
+    static ValueParser<String> objectStoreUrl() {
+        return s -> {
+            String v = s.trim();
+            if (v.matches("s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]/?") || v.matches("file:///.*")) {
+                return v;
+            }
+            throw new IllegalArgumentException("must be s3://bucket or file:///directory, got '" + s + "'");
         };
     }
 }

@@ -38,19 +38,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code hoverboardId/customerId} pair), and Kafka's default partitioner hashes the key. That is the contract
  * that keeps each id's records in order.
  *
- * <p>Usage: {@code DemoFeeder [--bootstrap host:port] [--rate records-per-second] [--seconds n]}
+ * <p>Telemetry behaves like a real fleet, so the telemetry flow has something to do: many devices (200 by
+ * default), about 3 % of readings delayed behind their device's next one (reordering), 2 % sent twice
+ * (duplicates), 0.5 % of seqs never sent (gaps, reported as SEQUENCE_GAP alerts), batteries that run down
+ * (LOW_BATTERY) and every seventh device reporting the same error code three readings in a row now and then
+ * (FAILURE_PATTERN).
+ *
+ * <p>Usage: {@code DemoFeeder [--bootstrap host:port] [--rate records-per-second] [--seconds n] [--devices n]}
  */
 public final class DemoFeeder {
 
-    private static final String[] KINGDOMS = {"Animalia", "Plantae", "Fungi", "Chromista", "Bacteria"};
-    private static final String[] SPECIES = {"Puma concolor", "Quercus robur", "Amanita muscaria",
-            "Macrocystis pyrifera", "Delphinus delphis", "Bufo bufo", "Pinus sylvestris", "Vulpes vulpes"};
+    /** Species with their kingdom, as an occurrence record carries them. */
+    private static final String[][] SPECIES = {{"Puma concolor", "Animalia"}, {"Quercus robur", "Plantae"},
+            {"Amanita muscaria", "Fungi"}, {"Macrocystis pyrifera", "Chromista"}, {"Delphinus delphis", "Animalia"},
+            {"Bufo bufo", "Animalia"}, {"Pinus sylvestris", "Plantae"}, {"Escherichia coli", "Bacteria"}};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SOURCES = List.of("gbif", "obis", "idigbio");
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Random random = new Random(42);
     private final long[] seqPerDevice;
+    /** A reading held back per device, sent after the device's next reading (reordering on purpose). */
+    private final HoverboardReading[] heldBack;
     private long sent;
 
     private DemoFeeder(String bootstrap, int devices) {
@@ -60,22 +69,25 @@ public final class DemoFeeder {
         props.put("linger.ms", "20");
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.seqPerDevice = new long[devices];
+        this.heldBack = new HoverboardReading[devices];
     }
 
     public static void main(String[] args) throws Exception {
         String bootstrap = "127.0.0.1:9092";
         int rate = 20;
         long seconds = Long.MAX_VALUE;
+        int devices = 200;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--bootstrap" -> bootstrap = args[i + 1];
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
+                case "--devices" -> devices = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: DemoFeeder [--bootstrap host:port] [--rate n] [--seconds n]");
+                        + "; usage: DemoFeeder [--bootstrap host:port] [--rate n] [--seconds n] [--devices n]");
             }
         }
-        DemoFeeder feeder = new DemoFeeder(bootstrap, 20);
+        DemoFeeder feeder = new DemoFeeder(bootstrap, devices);
         int perTick = rate;
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch finished = new CountDownLatch(1);
@@ -116,13 +128,30 @@ public final class DemoFeeder {
             send("telemetry.hoverboard", "device-bad", "{\"deviceId\": \"device-7\", \"seq\": ".getBytes(StandardCharsets.UTF_8));
         } else if (kind < 6) {
             int d = random.nextInt(seqPerDevice.length);
+            if (random.nextInt(200) == 0) {
+                seqPerDevice[d]++; // a gap: this seq is never sent
+            }
+            long seq = seqPerDevice[d]++;
             HoverboardReading r = HoverboardReading.newBuilder()
-                    .setDeviceId("device-" + d).setSeq(++seqPerDevice[d]).setEventTime(now)
-                    .setBatteryPct(Math.max(0, 100 - seqPerDevice[d] % 100 - random.nextInt(5)))
+                    .setDeviceId("device-" + d).setSeq(seq).setEventTime(now)
+                    .setBatteryPct(Math.max(0, 100 - seq % 100 - random.nextInt(5)))
                     .setTemperatureC(20 + random.nextGaussian() * 8).setSpeedKmh(random.nextDouble() * 20)
                     .setLatitude(52.37 + random.nextDouble() / 10).setLongitude(4.89 + random.nextDouble() / 10)
+                    .setErrorCode(d % 7 == 0 && seq % 50 >= 10 && seq % 50 <= 12 ? "E42" : null)
                     .build();
-            send("telemetry.hoverboard", r.getDeviceId(), n % 2 == 0 ? AvroEventSerializer.encode(r) : json(r));
+            byte[] value = n % 2 == 0 ? AvroEventSerializer.encode(r) : json(r);
+            if (heldBack[d] == null && random.nextInt(100) < 3) {
+                heldBack[d] = r; // sent after this device's next reading
+                return;
+            }
+            send("telemetry.hoverboard", r.getDeviceId(), value);
+            if (random.nextInt(100) < 2) {
+                send("telemetry.hoverboard", r.getDeviceId(), value); // a duplicate
+            }
+            if (heldBack[d] != null) {
+                send("telemetry.hoverboard", r.getDeviceId(), AvroEventSerializer.encode(heldBack[d]));
+                heldBack[d] = null;
+            }
         } else if (kind == 6) {
             String id = "customer-" + random.nextInt(50);
             Customer c = Customer.newBuilder().setCustomerId(id).setName("Customer " + id.substring(9))
@@ -134,9 +163,10 @@ public final class DemoFeeder {
             send("telemetry.trip", t.getHoverboardId() + "/" + t.getCustomerId(), json(t));
         } else {
             String source = SOURCES.get(random.nextInt(SOURCES.size()));
-            String species = SPECIES[random.nextInt(SPECIES.length)];
+            String[] taxon = SPECIES[random.nextInt(SPECIES.length)];
+            String species = taxon[0];
             Observation o = Observation.newBuilder().setOccurrenceId(source + "-" + n).setSource(source)
-                    .setKingdom(KINGDOMS[Math.abs(species.hashCode()) % KINGDOMS.length])
+                    .setKingdom(taxon[1])
                     .setScientificName(species).setSpecies(species).setEventTime(now)
                     .setLatitude(-60 + random.nextDouble() * 120).setLongitude(-180 + random.nextDouble() * 360).build();
             send("observations." + source, o.getOccurrenceId(), AvroEventSerializer.encode(o));

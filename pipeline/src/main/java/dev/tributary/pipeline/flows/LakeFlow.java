@@ -9,11 +9,11 @@ import dev.tributary.operators.lake.CatalogMerge;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.InvalidSettingsException;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.lake.CatalogDocuments;
 import dev.tributary.pipeline.lake.LandingFormat;
 import dev.tributary.pipeline.lake.ObservationFileParser;
 import dev.tributary.sinks.redshift.WarehouseTable;
 import dev.tributary.sinks.redshift.WarehouseTables;
+import dev.tributary.sinks.search.CatalogDocuments;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
@@ -75,8 +75,9 @@ public final class LakeFlow implements FlowGraph {
         catalog.sinkTo(context.sinks().kafka("catalog", topic,
                         e -> e.getObjectKey().getBytes(StandardCharsets.UTF_8), new AvroEventSerializer<>(CatalogEntry.class)))
                 .uid(FLOW + "-catalog-kafka-sink").name("Kafka " + topic);
-        catalog.sinkTo(context.sinks().search(FLOW, FLOW + "-catalog-search-sink",
-                        new CatalogDocuments(settings.get(JobSettings.LAKE_CATALOG_INDEX)), "catalog"))
+        String index = settings.get(JobSettings.LAKE_CATALOG_INDEX);
+        catalog.sinkTo(context.sinks().search(FLOW, FLOW + "-catalog-search-sink", e -> CatalogDocuments.toAction(index, e),
+                        "catalog"))
                 .uid(FLOW + "-catalog-search-sink").name("Search " + settings.get(JobSettings.LAKE_CATALOG_INDEX));
         List<WarehouseTable<? extends CatalogEntry>> tables = List.of(WarehouseTables.CATALOG_ENTRIES);
         catalog.keyBy(CatalogEntry::getObjectKey)

@@ -8,6 +8,7 @@ import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.sinks.deadletter.DeadLetterChannel;
 import dev.tributary.sinks.deadletter.KafkaDeadLetterChannel;
 import dev.tributary.sinks.kafka.KafkaSinks;
+import dev.tributary.sinks.metrics.EndToEndLatency;
 import dev.tributary.sinks.rawzone.RawZoneSink;
 import dev.tributary.sinks.redshift.WarehouseSink;
 import dev.tributary.sinks.redshift.WarehouseTable;
@@ -20,7 +21,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 
 import java.util.List;
 
-/** The production sinks, configured from {@link JobSettings}. */
+/**
+ * The production sinks, configured from {@link JobSettings}. Every sink is measured: its writer records the
+ * end-to-end latency histogram {@value EndToEndLatency#METRIC} (Kafka record timestamp to sink write).
+ */
 public class TributarySinks implements Sinks {
 
     private final JobSettings settings;
@@ -47,7 +51,7 @@ public class TributarySinks implements Sinks {
 
     @Override
     public <T> Sink<T> kafka(String sinkName, String topic, SerializationSchema<T> key, SerializationSchema<T> value) {
-        return KafkaSinks.exactlyOnce(kafkaTarget(), sinkName, topic, key, value);
+        return EndToEndLatency.measured(KafkaSinks.exactlyOnce(kafkaTarget(), sinkName, topic, key, value));
     }
 
     @Override
@@ -66,7 +70,7 @@ public class TributarySinks implements Sinks {
                 .maxRetryDuration(settings.get(JobSettings.WAREHOUSE_MAX_RETRY))
                 .deadLetters(deadLetterChannel(), flow, operatorUid);
         tables.forEach(builder::table);
-        return builder.build();
+        return EndToEndLatency.measured(builder.build());
     }
 
     @Override
@@ -88,7 +92,7 @@ public class TributarySinks implements Sinks {
         if (!ca.isEmpty()) {
             builder.caCertificatePem(ca);
         }
-        return builder.build();
+        return EndToEndLatency.measured(builder.build());
     }
 
     @Override

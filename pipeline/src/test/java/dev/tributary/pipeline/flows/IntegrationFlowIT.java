@@ -2,16 +2,22 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
-import dev.tributary.pipeline.FaultInjection;
+import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -47,6 +53,7 @@ class IntegrationFlowIT {
 
     private static final int DEVICES = 10;
     private static final int READINGS_PER_DEVICE = 40;
+    private static final String FAULT = "integration-it";
 
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
@@ -77,9 +84,16 @@ class IntegrationFlowIT {
 
         JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
 
-        StreamExecutionEnvironment env = FaultInjection.restartingEnvironment(300);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
-        Sources withFault = FaultInjection.failingOnce(settings, hoverboard, valid / 2);
+        KafkaSources kafka = new KafkaSources(settings);
+        Sources withFault = (e, uid, name, t) -> {
+            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
+            return t.contains(hoverboard)
+                    ? stream.map(new FailOnce(FAULT, valid / 2)).returns(TypeInformation.of(RawRecord.class))
+                            .uid(uid + "-fault").name("injected fault")
+                    : stream;
+        };
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("integration-it");
         try {
@@ -87,7 +101,7 @@ class IntegrationFlowIT {
                     topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
                     topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
-            assertThat(FaultInjection.FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
             BinaryMessageDecoder<HoverboardReading> decoder = HoverboardReading.getDecoder();

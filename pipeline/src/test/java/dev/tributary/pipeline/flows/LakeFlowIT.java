@@ -5,12 +5,16 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
-import dev.tributary.pipeline.FaultInjection;
+import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.pipeline.Await;
+import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.S3TestSupport;
+import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.testing.StackEnv;
@@ -20,7 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +77,7 @@ class LakeFlowIT {
     private static final int DEVICES = 5;
     private static final int READINGS_PER_DEVICE = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FAULT = "lake-it";
 
     @TempDir
     Path landing;
@@ -120,19 +128,25 @@ class LakeFlowIT {
         raw.put("lake.landing", landing.toUri().toString());
         raw.put("lake.landing-scan-interval", "500ms");
         raw.put("lake.catalog-index", index);
-        String catalogTopic = topics.validated() + "-catalog";
+        String catalogTopic = KafkaTestSupport.createTopics(1, "catalog").get(0);
         raw.put("topics.catalog", catalogTopic);
         raw.put("warehouse.jdbc-url", StackEnv.pgUrl());
         raw.put("warehouse.user", StackEnv.pgUser());
         raw.put("warehouse.password", StackEnv.pgPassword());
         raw.put("warehouse.flush-interval", "200ms");
         raw.put("search.url", StackEnv.esUrl());
-        KafkaTestSupport.createTopicsNamed(1, catalogTopic);
         JobSettings settings = JobSettings.parse(raw, Map.of());
 
-        StreamExecutionEnvironment env = FaultInjection.restartingEnvironment(500);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
-        Sources withFault = FaultInjection.failingOnce(settings, topics.hoverboard(), valid / 2);
+        KafkaSources kafka = new KafkaSources(settings);
+        Sources withFault = (e, uid, name, t) -> {
+            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
+            return t.contains(topics.hoverboard())
+                    ? stream.map(new FailOnce(FAULT, valid / 2)).returns(TypeInformation.of(RawRecord.class))
+                            .uid(uid + "-fault").name("injected fault")
+                    : stream;
+        };
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("lake-it");
         try (S3Client s3 = S3TestSupport.client()) {
@@ -167,16 +181,17 @@ class LakeFlowIT {
             String blobKey = "objects/sha256/" + sha256(blob);
             String corruptKey = "objects/sha256/" + sha256(files.get("corrupt-" + run + ".csv"));
             String csvKey = "objects/sha256/" + sha256(files.get("observations-" + run + ".csv"));
-            JsonNode blobDoc = searchDocUntil(index, blobKey, 2);
+            String container = "s3://" + S3TestSupport.bucket() + "/" + rawPrefix;
+            JsonNode blobDoc = searchDocUntil(index, container + "/" + blobKey, 2);
             assertThat(blobDoc.path("sha256").asText()).isEqualTo(sha256(blob));
             assertThat(blobDoc.path("sizeBytes").asLong()).isEqualTo(blob.length);
             assertThat(blobDoc.path("contentType").asText()).isEqualTo("application/octet-stream");
             assertThat(blobDoc.path("operations").findValuesAsText("operation")).containsExactly("STORE", "STORE");
-            JsonNode corruptDoc = searchDocUntil(index, corruptKey, 2);
+            JsonNode corruptDoc = searchDocUntil(index, container + "/" + corruptKey, 2);
             assertThat(corruptDoc.path("operations").get(1).path("operation").asText()).isEqualTo("PARSE");
             assertThat(corruptDoc.path("operations").get(1).path("succeeded").asBoolean()).isFalse();
             assertThat(corruptDoc.path("operations").get(1).path("detail").asText()).contains("line 3");
-            JsonNode csvDoc = searchDocUntil(index, csvKey, 2);
+            JsonNode csvDoc = searchDocUntil(index, container + "/" + csvKey, 2);
             assertThat(csvDoc.path("contentType").asText()).isEqualTo("text/csv");
             assertThat(csvDoc.path("attributes").path("observations").asText()).isEqualTo("4");
 
@@ -185,7 +200,7 @@ class LakeFlowIT {
 
             // raw zone: every valid reading exactly once, in committed Avro part files under flow/date/hour
             List<RawEvent> events = rawEventsUntil(s3, rawPrefix + "/events/telemetry/", valid);
-            assertThat(FaultInjection.FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
             Set<String> ids = new HashSet<>();
             for (RawEvent e : events) {
                 HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
@@ -284,17 +299,13 @@ class LakeFlowIT {
         T get() throws Exception;
     }
 
+    /** Polls through {@link Await} until the probe returns a value. */
     private static <T> T pollUntil(Duration deadline, String what, Probe<T> probe) throws Exception {
-        Instant end = Instant.now().plus(deadline);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not reached within " + deadline + ": " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
-        }
+        AtomicReference<T> value = new AtomicReference<>();
+        Await.until(what, deadline, () -> {
+            value.set(probe.get());
+            return value.get() != null;
+        });
+        return value.get();
     }
 }

@@ -1,0 +1,190 @@
+package dev.tributary.bench;
+
+import dev.tributary.events.Observation;
+import dev.tributary.operators.observations.ObservationDocuments;
+import dev.tributary.sinks.search.SearchAction;
+import dev.tributary.sinks.search.SearchSink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Pushes N observation documents (default 200 000) through {@link SearchSink} in a local MiniCluster
+ * (parallelism 2) and, in the same run against the same server, through a plain {@code _bulk} loader with the
+ * same batch size (1000 documents) and concurrency (2 writers with 2 requests in flight each); prints docs/s of
+ * each and their ratio (goal ≥ 0.8). Each side writes a fresh index under the {@code observations} template,
+ * and the document count of each is checked afterwards.
+ *
+ * <p>Args: {@code [docs]}. Server from TRIBUTARY_ES_URL (default http://127.0.0.1:9200).
+ */
+public final class SearchSinkBench {
+
+    static final int PARALLELISM = 2;
+    static final int BATCH = 1000;
+    static final int IN_FLIGHT = 2;
+    private static final Instant T0 = Instant.parse("2026-11-01T12:00:00Z");
+    private static final String[][] TAXA = {{"Animalia", "Puma concolor"}, {"Plantae", "Quercus robur"},
+            {"Fungi", "Amanita muscaria"}, {"Chromista", "Macrocystis pyrifera"}, {"Animalia", "Bufo bufo"}};
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    public static void main(String[] args) throws Exception {
+        long docs = args.length > 0 ? Long.parseLong(args[0]) : 200_000;
+        String url = WarehouseSinkBench.env("TRIBUTARY_ES_URL", "http://127.0.0.1:9200");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+
+        // warm-up: JIT, class loading, the first MiniCluster start, the server's caches
+        runSink(url, "observations-bench-warmup-sink-" + run, 20_000);
+        runPlain(url, "observations-bench-warmup-plain-" + run, 20_000);
+
+        String plainIndex = "observations-bench-plain-" + run;
+        long plainNanos = runPlain(url, plainIndex, docs);
+        String sinkIndex = "observations-bench-sink-" + run;
+        long[] sink = runSink(url, sinkIndex, docs);
+        check(url, plainIndex, docs);
+        check(url, sinkIndex, docs);
+        call(url, "DELETE", "/observations-bench-*-" + run, null);
+
+        double plainRate = docs / (plainNanos / 1e9);
+        double jobRate = docs / (sink[0] / 1e9);
+        double flowRate = docs / (sink[1] / 1e9);
+        System.out.printf(Locale.ROOT, "docs: %d, batch %d, %d writers x %d in flight, %s%n", docs, BATCH, PARALLELISM, IN_FLIGHT, url);
+        System.out.printf(Locale.ROOT, "plain _bulk loader:            %9.0f docs/s (%.2f s)%n", plainRate, plainNanos / 1e9);
+        System.out.printf(Locale.ROOT, "SearchSink, whole job:         %9.0f docs/s (%.2f s, incl. job start/stop)%n", jobRate, sink[0] / 1e9);
+        System.out.printf(Locale.ROOT, "SearchSink, first doc→done:    %9.0f docs/s (%.2f s)%n", flowRate, sink[1] / 1e9);
+        System.out.printf(Locale.ROOT, "ratio sink/plain: %.2f (whole job), %.2f (first doc→done); goal ≥ 0.8%n",
+                jobRate / plainRate, flowRate / plainRate);
+    }
+
+    static Observation observation(long index) {
+        String[] taxon = TAXA[(int) (index % TAXA.length)];
+        String source = index % 3 == 0 ? "gbif" : index % 3 == 1 ? "obis" : "idigbio";
+        return Observation.newBuilder().setOccurrenceId(source + "-" + index).setSource(source)
+                .setKingdom(taxon[0]).setScientificName(taxon[1]).setSpecies(taxon[1])
+                .setEventTime(T0.plusMillis(index * 10)).setLatitude(-60.0 + index % 120).setLongitude(-170.0 + index % 340)
+                .setCountryCode("NL").setBasisOfRecord("HUMAN_OBSERVATION").build();
+    }
+
+    /** Wall time of the job, and time from its first generated document to its end. */
+    private static long[] runSink(String url, String index, long docs) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
+        WarehouseSinkBench.FirstRecord.NANOS = 0;
+        env.fromSource(new DataGeneratorSource<>(i -> {
+                            WarehouseSinkBench.FirstRecord.mark();
+                            return observation(i);
+                        }, docs, RateLimiterStrategy.noOp(), new AvroTypeInfo<>(Observation.class)),
+                        WatermarkStrategy.noWatermarks(), "observations")
+                .uid("bench-observations").name("observations")
+                .sinkTo(SearchSink.<Observation>builder().url(url)
+                        .documentMapper(o -> SearchAction.index(index, ObservationDocuments.observationId(o), null,
+                                ObservationDocuments.observation(o)))
+                        .maxBatchSize(BATCH).maxInFlightRequests(IN_FLIGHT)
+                        .indexTemplates("observations")
+                        .failOnRejectedDocuments()
+                        .build())
+                .uid("bench-search").name("observations → search");
+        long start = System.nanoTime();
+        env.execute("search-sink-bench");
+        long end = System.nanoTime();
+        return new long[] {end - start, end - WarehouseSinkBench.FirstRecord.NANOS};
+    }
+
+    /**
+     * The baseline: what a hand-written loader does. Each of the writers builds NDJSON batches from its share of
+     * the documents and keeps up to {@link #IN_FLIGHT} {@code _bulk} requests open.
+     */
+    private static long runPlain(String url, String index, long docs) throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(PARALLELISM);
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < PARALLELISM; w++) {
+            long from = docs * w / PARALLELISM;
+            long to = docs * (w + 1) / PARALLELISM;
+            done.add(writers.submit(() -> {
+                writeRange(url, index, from, to);
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        long nanos = System.nanoTime() - start;
+        writers.shutdown();
+        return nanos;
+    }
+
+    private static void writeRange(String url, String index, long from, long to) throws Exception {
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        byte[] action = ("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"").getBytes(StandardCharsets.UTF_8);
+        for (long batchStart = from; batchStart < to; batchStart += BATCH) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(BATCH * 400);
+            for (long i = batchStart; i < Math.min(to, batchStart + BATCH); i++) {
+                Observation o = observation(i);
+                body.write(action);
+                body.write(ObservationDocuments.observationId(o).getBytes(StandardCharsets.UTF_8));   // ids need no escaping
+                body.write("\"}}\n".getBytes(StandardCharsets.UTF_8));
+                body.write(ObservationDocuments.observation(o));
+                body.write('\n');
+            }
+            inFlight.acquire();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/_bulk"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+            requests.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+                inFlight.release();
+                if (r.statusCode() != 200 || r.body().contains("\"errors\":true")) {
+                    throw new IllegalStateException("bulk request failed: HTTP " + r.statusCode());
+                }
+            }));
+        }
+        CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).get();
+    }
+
+    private static void check(String url, String index, long docs) throws IOException, InterruptedException {
+        call(url, "POST", "/" + index + "/_refresh", null);
+        long count = call(url, "GET", "/" + index + "/_count", null).path("count").asLong();
+        if (count != docs) {
+            throw new IllegalStateException("expected " + docs + " documents in " + index + ", found " + count);
+        }
+    }
+
+    private static JsonNode call(String url, String method, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IOException(method + " " + path + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+}

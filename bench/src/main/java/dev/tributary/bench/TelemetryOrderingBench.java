@@ -1,0 +1,306 @@
+package dev.tributary.bench;
+
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.codec.DecodeFunction;
+import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.operators.telemetry.OrderingConfig;
+import dev.tributary.operators.telemetry.SequenceOrderer;
+import dev.tributary.operators.telemetry.TelemetryTypes;
+import dev.tributary.pipeline.io.RawRecordDeserializer;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The cost of the telemetry flow's ordering stage, in one run:
+ * <ol>
+ *   <li>throughput: N readings (default 500 000; 500 devices, every tenth pair of seqs swapped, 1 % sent twice)
+ *       on a fresh 2-partition topic of the real broker, read by a bounded Kafka source (parallelism 2) into a
+ *       discarding sink, once as a passthrough and once through decode → keyBy(deviceId) → {@link SequenceOrderer}
+ *       (reorder + dedupe); prints events/s of each and their ratio (goal ≥ 0.6);</li>
+ *   <li>memory: K distinct devices (default 1 000 000) pushed through the orderer (heap state backend) in a
+ *       MiniCluster; prints the heap the live state takes (used heap after a full GC, minus the same after
+ *       the first 1 000 devices) and the size of a canonical savepoint of it (what RocksDB or a checkpoint
+ *       holds).</li>
+ * </ol>
+ * Args: {@code [readings] [devices]}. Kafka from TRIBUTARY_KAFKA_BOOTSTRAP (default 127.0.0.1:9092).
+ */
+public final class TelemetryOrderingBench {
+
+    private static final int BASELINE_DEVICES = 1_000;
+    private static final int ROUNDS = 3;
+
+    public static void main(String[] args) throws Exception {
+        long readings = args.length > 0 ? Long.parseLong(args[0]) : 500_000;
+        long devices = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
+        String backend = args.length > 2 ? args[2] : "hashmap";
+        String bootstrap = WarehouseSinkBench.env("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+
+        String topic = "bench-telemetry-" + UUID.randomUUID().toString().substring(0, 8);
+        long sent = produce(bootstrap, topic, readings);
+
+        // warm-up: JIT, class loading, the first MiniCluster start, the broker's page cache
+        runKafkaJob(bootstrap, topic, true, backend);
+        // alternating rounds, medians: the machine is shared, one round alone says little
+        long[][] passthrough = new long[ROUNDS][];
+        long[][] ordered = new long[ROUNDS][];
+        for (int round = 0; round < ROUNDS; round++) {
+            passthrough[round] = runKafkaJob(bootstrap, topic, false, backend);
+            ordered[round] = runKafkaJob(bootstrap, topic, true, backend);
+        }
+        double passRate = sent / (median(passthrough, 1) / 1e9);
+        double orderRate = sent / (median(ordered, 1) / 1e9);
+        double passJobRate = sent / (median(passthrough, 0) / 1e9);
+        double orderJobRate = sent / (median(ordered, 0) / 1e9);
+        System.out.printf(Locale.ROOT, "events: %d (%d readings, 500 devices, swaps and 1%% duplicates), topic %s,"
+                + " state backend %s, medians of %d rounds%n", sent, readings, topic, backend, ROUNDS);
+        System.out.printf(Locale.ROOT, "Kafka → discard (passthrough):            %9.0f events/s first record→done, %9.0f whole job%n",
+                passRate, passJobRate);
+        System.out.printf(Locale.ROOT, "Kafka → decode → order+dedupe → discard:  %9.0f events/s first record→done, %9.0f whole job%n",
+                orderRate, orderJobRate);
+        System.out.printf(Locale.ROOT, "ratio ordered/passthrough: %.2f (first record→done), %.2f (whole job); goal ≥ 0.6%n",
+                orderRate / passRate, orderJobRate / passJobRate);
+
+        measureState(devices, backend);
+    }
+
+    /** Writes the readings, keyed by device id; returns how many records were sent (duplicates included). */
+    private static long produce(String bootstrap, String topic, long readings) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        props.setProperty("linger.ms", "20");
+        props.setProperty("batch.size", "262144");
+        props.setProperty("compression.type", "lz4");
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < readings; i++) {
+                // every tenth pair of a device's seqs arrives swapped: index i and i + 500 are seq s and s + 1
+                long seq = i / 500;
+                long index = seq % 20 == 0 ? i + 500 : seq % 20 == 1 ? i - 500 : i;
+                byte[] value = avro(WarehouseSinkBench.reading(Math.min(index, readings - 1)));
+                byte[] key = ("dev-" + (i % 500)).getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(topic, key, value));
+                sent++;
+                if (i % 100 == 7) {
+                    producer.send(new ProducerRecord<>(topic, key, value));
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    /** Wall time of the job, and time from its first record to its end. */
+    private static long[] runKafkaJob(String bootstrap, String topic, boolean order, String backend) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        WarehouseSinkBench.FirstRecord.NANOS = 0;
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId("bench-" + UUID.randomUUID())
+                .setProperty("isolation.level", "read_committed")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new MarkingDeserializer())
+                .build();
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + topic)
+                .uid("bench-source").name("Kafka " + topic);
+        if (order) {
+            raw.process(new DecodeFunction<>(HoverboardReading.class, "bench", "bench-decode"))
+                    .returns(AvroTypes.of(HoverboardReading.class))
+                    .uid("bench-decode").name("Decode HoverboardReading")
+                    .keyBy(HoverboardReading::getDeviceId)
+                    .process(new SequenceOrderer(OrderingConfig.defaults()), TelemetryTypes.READING)
+                    .uid("bench-order").name("Order readings per device")
+                    .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+        } else {
+            raw.sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+        }
+        long start = System.nanoTime();
+        env.execute(order ? "telemetry-ordering-bench" : "passthrough-bench");
+        long end = System.nanoTime();
+        return new long[] {end - start, end - WarehouseSinkBench.FirstRecord.NANOS};
+    }
+
+    /** The job's own deserializer, noting when the first record arrived (same JVM: the MiniCluster runs in-process). */
+    static final class MarkingDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        private final RawRecordDeserializer delegate = new RawRecordDeserializer();
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) throws IOException {
+            WarehouseSinkBench.FirstRecord.mark();
+            delegate.deserialize(record, out);
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return delegate.getProducedType();
+        }
+    }
+
+    /**
+     * Pushes {@code devices} distinct devices (seq 0 each, so each is released at once and leaves one cursor in
+     * state) through the orderer, then keeps the job running on readings of known devices so the state stays
+     * live while it is measured.
+     */
+    private static void measureState(long devices, String backend) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        Path rocksDir = Files.createTempDirectory("telemetry-bench-rocksdb");
+        conf.setString("state.backend.rocksdb.localdir", rocksDir.toString());
+        // the savepoint is tens of MiB: more than the JobManager-memory checkpoint storage accepts
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("telemetry-bench-checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        Counted.SEEN.set(0);
+        env.fromSource(new DataGeneratorSource<>(index -> nthReading(index, devices), Long.MAX_VALUE,
+                                RateLimiterStrategy.noOp(), TelemetryTypes.READING),
+                        WatermarkStrategy.noWatermarks(), "devices")
+                .setParallelism(1).uid("bench-devices").name("devices")
+                .keyBy(HoverboardReading::getDeviceId)
+                .process(new SequenceOrderer(OrderingConfig.defaults()), TelemetryTypes.READING)
+                .uid("bench-order").name("Order readings per device")
+                .map(new Counted()).returns(TelemetryTypes.READING).uid("bench-count").name("count")
+                .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+        JobClient job = env.executeAsync("telemetry-state-bench");
+        try {
+            awaitSeen(BASELINE_DEVICES, Duration.ofMinutes(2));
+            long baseline = usedHeapAfterGc();
+            long startNanos = System.nanoTime();
+            awaitSeen(devices, Duration.ofMinutes(20));
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            long loaded = usedHeapAfterGc();
+            Path dir = Files.createTempDirectory("telemetry-bench-savepoint");
+            String savepoint = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(10, java.util.concurrent.TimeUnit.MINUTES);
+            long savepointBytes = sizeOf(Path.of(java.net.URI.create(savepoint)));
+            long stateHeap = loaded - baseline;
+            System.out.printf(Locale.ROOT, "state: %d devices through the orderer in %.1f s (%.0f devices/s)%n",
+                    devices, seconds, (devices - BASELINE_DEVICES) / seconds);
+            if (backend.equals("rocksdb")) {
+                // the state lives off-heap: its files (memtables not yet flushed are not counted)
+                System.out.printf(Locale.ROOT, "RocksDB local files: %d MiB at %d devices (heap used after full GC:"
+                        + " %d MiB; memtables not counted)%n", sizeOf(rocksDir) >> 20, devices, loaded >> 20);
+            } else {
+                System.out.printf(Locale.ROOT, "heap used after full GC: %d MiB at %d devices, %d MiB at %d devices:"
+                                + " %d MiB for the state, %.0f bytes/device (%s state backend, max heap %d MiB)%n",
+                        baseline >> 20, BASELINE_DEVICES, loaded >> 20, devices, stateHeap >> 20,
+                        (double) stateHeap / (devices - BASELINE_DEVICES), backend, Runtime.getRuntime().maxMemory() >> 20);
+            }
+            System.out.printf(Locale.ROOT, "canonical savepoint: %d MiB, %.0f bytes/device (%s)%n",
+                    savepointBytes >> 20, (double) savepointBytes / devices, savepoint);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Readings 0..devices-1 are seq 0 of distinct devices; later ones repeat device 0 slowly (duplicates). */
+    private static HoverboardReading nthReading(long index, long devices) throws InterruptedException {
+        if (index >= devices) {
+            // keeps the job alive without adding keys; the pause leaves the source's mailbox free for the savepoint
+            Thread.sleep(1);
+        }
+        return HoverboardReading.newBuilder().setDeviceId("device-" + (index >= devices ? 0 : index)).setSeq(0)
+                .setEventTime(Instant.parse("2026-11-01T12:00:00Z")).setBatteryPct(80).setTemperatureC(21)
+                .build();
+    }
+
+    private static void awaitSeen(long count, Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (Counted.SEEN.get() < count) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("only " + Counted.SEEN.get() + " of " + count + " devices after " + deadline);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long median(long[][] runs, int column) {
+        long[] values = new long[runs.length];
+        for (int i = 0; i < runs.length; i++) {
+            values[i] = runs[i][column];
+        }
+        java.util.Arrays.sort(values);
+        return values[values.length / 2];
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static byte[] avro(HoverboardReading r) throws IOException {
+        ByteBuffer b = r.toByteBuffer();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    /** Counts readings released by the orderer (same JVM). */
+    static final class Counted implements MapFunction<HoverboardReading, HoverboardReading> {
+        static final AtomicLong SEEN = new AtomicLong();
+
+        @Override
+        public HoverboardReading map(HoverboardReading value) {
+            SEEN.incrementAndGet();
+            return value;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tributary.operators.assets;
+
+import java.io.Serializable;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Server-side request forgery guard for URLs that come from input records: only http and https, and the host's
+ * addresses (resolved here, every one of them) must be public unless the host is allow-listed or private networks
+ * are allowed. Refuses loopback, private (RFC 1918, unique-local), link-local (which includes the cloud metadata
+ * address 169.254.169.254), carrier-grade NAT, multicast and unspecified addresses. Redirects are re-checked hop
+ * by hop by the caller.
+ *
+ * <p>Residual risk, by design of the JDK client: the HTTP client resolves the name again when it connects, so a
+ * DNS server that answers differently within seconds (rebinding) is not stopped here; run downloads in a network
+ * that cannot reach internal services if that matters.
+ */
+public final class UrlGuard implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Looks up a host's addresses; the JDK resolver in production, a table in tests. */
+    @FunctionalInterface
+    public interface Resolver extends Serializable {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** Why a URL was refused. */
+    public static final class RefusedUrlException extends Exception {
+        public RefusedUrlException(String message) {
+            super(message);
+        }
+    }
+
+    private final Set<String> allowedHosts;
+    private final boolean allowPrivateNetworks;
+    private final Resolver resolver;
+
+    public UrlGuard(List<String> allowedHosts, boolean allowPrivateNetworks, Resolver resolver) {
+        this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        this.allowPrivateNetworks = allowPrivateNetworks;
+        this.resolver = resolver;
+    }
+
+    public static UrlGuard withSystemResolver(List<String> allowedHosts, boolean allowPrivateNetworks) {
+        return new UrlGuard(allowedHosts, allowPrivateNetworks, InetAddress::getAllByName);
+    }
+
+    /** Checks the URL; blocks on DNS, so call it off the task thread. */
+    public void check(URI uri) throws RefusedUrlException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new RefusedUrlException("scheme '" + scheme + "' is not http or https: " + uri);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new RefusedUrlException("credentials in the URL are not accepted");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new RefusedUrlException("URL has no host: " + uri);
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (allowedHosts.contains(host)) {
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new RefusedUrlException("host " + host + " does not resolve");
+        }
+        if (addresses.length == 0) {
+            throw new RefusedUrlException("host " + host + " has no addresses");
+        }
+        if (allowPrivateNetworks) {
+            return;
+        }
+        for (InetAddress a : addresses) {
+            if (isInternal(a)) {
+                throw new RefusedUrlException("host " + host + " resolves to non-public address " + a.getHostAddress()
+                        + " (allow-list the host in assets.allowed-hosts if this is intended)");
+            }
+        }
+    }
+
+    /** Addresses a download must not reach: anything that is not a routable public unicast address. */
+    public static boolean isInternal(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            int first = b[0] & 0xFF;
+            int second = b[1] & 0xFF;
+            return first == 0                                   // "this network"
+                    || (first == 100 && second >= 64 && second <= 127) // carrier-grade NAT 100.64/10
+                    || (first == 192 && second == 0 && (b[2] & 0xFF) == 0) // IETF protocol assignments
+                    || (first == 198 && (second == 18 || second == 19))  // benchmarking
+                    || first >= 240;                            // reserved and broadcast
+        }
+        if (a instanceof Inet6Address) {
+            int first = b[0] & 0xFF;
+            if ((first & 0xFE) == 0xFC) {
+                return true; // unique local fc00::/7
+            }
+            boolean v4Mapped = true;
+            for (int i = 0; i < 10; i++) {
+                v4Mapped &= b[i] == 0;
+            }
+            if (v4Mapped && (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF) {
+                try {
+                    return isInternal(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+                } catch (UnknownHostException e) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tributary.pipeline.flows;
+
+import dev.tributary.events.DeadLetter;
+import dev.tributary.events.Observation;
+import dev.tributary.events.ObservationCount;
+import dev.tributary.operators.codec.AvroEventSerializer;
+import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.observations.DimensionValue;
+import dev.tributary.operators.observations.EventTimeGate;
+import dev.tributary.operators.observations.ObservationArrival;
+import dev.tributary.operators.observations.ObservationDedupe;
+import dev.tributary.operators.observations.ObservationDimensions;
+import dev.tributary.operators.observations.ObservationDocuments;
+import dev.tributary.operators.observations.ObservationWindows;
+import dev.tributary.operators.observations.WindowLateObservations;
+import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.sinks.redshift.WarehouseTables;
+import dev.tributary.sinks.search.DocumentMapper;
+import dev.tributary.sinks.search.SearchAction;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The observations flow: GBIF, OBIS and iDigBio occurrence streams counted in event-time tumbling windows by
+ * kingdom, species and source.
+ *
+ * <pre>
+ * observations.{gbif,obis,idigbio} → decode → event time (bounded out-of-orderness, idleness)
+ *   → gate: late or on time (decided per source subtask; watermark kept across restores)
+ *   → keyBy(occurrenceId) → dedupe (copies dropped and counted) ──late──► observations.late (Kafka, exactly-once)
+ *   │                                                             └─► (with the on-time ones, below)
+ *   ├─► every unique observation: warehouse observations, search index observations&lt;suffix&gt;
+ *   → kingdom | species | source → keyBy(dimension, value) → tumbling window count (fires once, final)
+ *       → ObservationCount: warehouse observation_counts, search index observation-counts&lt;suffix&gt;
+ * </pre>
+ *
+ * Every decoded observation is accounted for: a dropped copy ({@code observationsDuplicatesDropped}), counted in
+ * its windows ({@code observationsOnTime}), or late ({@code observationsLate}, {@code observationsLateAtWindow})
+ * and on the late topic; every unique one is stored in the warehouse and the search index.
+ */
+public final class ObservationsFlow implements FlowGraph {
+
+    public static final String FLOW = "observations";
+    public static final String INDEX = "observations";
+    public static final String COUNTS_INDEX = "observation-counts";
+
+    @Override
+    public DataStream<DeadLetter> build(FlowContext context) {
+        JobSettings settings = context.settings();
+        Duration window = settings.get(JobSettings.OBSERVATIONS_WINDOW_SIZE);
+        String lateTopic = settings.get(JobSettings.TOPIC_OBSERVATIONS_LATE);
+        String suffix = settings.get(JobSettings.OBSERVATIONS_INDEX_SUFFIX);
+
+        Decoding.Decoded<Observation> decoded = Decoding.read(context, FLOW, EventType.OBSERVATION);
+        SingleOutputStreamOperator<Observation> unique = decoded.records()
+                .assignTimestampsAndWatermarks(watermarks(settings)).uid(FLOW + "-event-time").name("Event time")
+                .transform("Late or on time", TypeInformation.of(ObservationArrival.class), new EventTimeGate(window, settings.get(JobSettings.OBSERVATIONS_OUT_OF_ORDERNESS))).uid(FLOW + "-gate")
+                .keyBy(ObservationArrival::occurrenceId)
+                .process(new ObservationDedupe(settings.get(JobSettings.OBSERVATIONS_DEDUPE_TTL)))
+                .returns(AvroTypes.of(Observation.class)).uid(FLOW + "-dedupe").name("Drop duplicate occurrences");
+        DataStream<Observation> late = unique.getSideOutput(ObservationDedupe.LATE);
+
+        SingleOutputStreamOperator<ObservationCount> counts = ObservationWindows.count(unique
+                .flatMap(new ObservationDimensions()).returns(TypeInformation.of(DimensionValue.class))
+                .uid(FLOW + "-dimensions").name("Kingdom, species, source")
+                .keyBy(DimensionValue::key), window).uid(FLOW + "-window-counts").name("Count per " + window.toString().substring(2).toLowerCase() + " window");
+        DataStream<Observation> lateAtWindow = counts.getSideOutput(ObservationWindows.LATE_AT_WINDOW)
+                .flatMap(new WindowLateObservations()).returns(AvroTypes.of(Observation.class))
+                .uid(FLOW + "-late-at-window").name("Late at the window");
+
+        late.union(lateAtWindow)
+                .sinkTo(context.sinks().kafka("observations-late", lateTopic,
+                        o -> o.getOccurrenceId().getBytes(StandardCharsets.UTF_8), new AvroEventSerializer<>(Observation.class)))
+                .uid(FLOW + "-late-sink").name("Kafka " + lateTopic);
+
+        counts.keyBy(ObservationDocuments::countId)
+                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-counts-warehouse-sink", List.of(WarehouseTables.OBSERVATION_COUNTS)))
+                .uid(FLOW + "-counts-warehouse-sink").name("Warehouse observation_counts");
+        counts.sinkTo(context.sinks().search(FLOW, FLOW + "-counts-search-sink", countDocuments(COUNTS_INDEX + suffix), COUNTS_INDEX))
+                .uid(FLOW + "-counts-search-sink").name("Search " + COUNTS_INDEX + suffix);
+
+        // the late ones too: stored like every unique observation, just not counted
+        DataStream<Observation> stored = unique.union(late);
+        stored.keyBy(Observation::getOccurrenceId)
+                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-warehouse-sink", List.of(WarehouseTables.OBSERVATIONS)))
+                .uid(FLOW + "-warehouse-sink").name("Warehouse observations");
+        stored.sinkTo(context.sinks().search(FLOW, FLOW + "-search-sink", observationDocuments(INDEX + suffix), INDEX))
+                .uid(FLOW + "-search-sink").name("Search " + INDEX + suffix);
+
+        return decoded.deadLetters();
+    }
+
+    static WatermarkStrategy<Observation> watermarks(JobSettings settings) {
+        return WatermarkStrategy.<Observation>forBoundedOutOfOrderness(settings.get(JobSettings.OBSERVATIONS_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((o, previous) -> o.getEventTime().toEpochMilli())
+                .withIdleness(settings.get(JobSettings.OBSERVATIONS_IDLE_TIMEOUT));
+    }
+
+    /** Counts are final when emitted, so no external version: a replay writes the same document. */
+    static DocumentMapper<ObservationCount> countDocuments(String index) {
+        return c -> SearchAction.index(index, ObservationDocuments.countId(c), null, ObservationDocuments.count(c));
+    }
+
+    /** An occurrence never changes; a replay or a later copy writes the same document. */
+    static DocumentMapper<Observation> observationDocuments(String index) {
+        return o -> SearchAction.index(index, ObservationDocuments.observationId(o), null, ObservationDocuments.observation(o));
+    }
+}
