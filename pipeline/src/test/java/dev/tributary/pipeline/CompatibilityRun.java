@@ -121,6 +121,15 @@ final class CompatibilityRun {
         values.put("warehouse.user", StackEnv.pgUser());
         values.put("warehouse.password", StackEnv.pgPassword().isEmpty() ? "unset" : StackEnv.pgPassword());
         values.put("search.url", StackEnv.esUrl());
+        // the lake flow on local directories: this run checks state compatibility, not S3
+        java.nio.file.Path lake = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tributary-compat-lake-" + release);
+        try {
+            java.nio.file.Files.createDirectories(lake.resolve("landing"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        values.put("lake.raw-zone", lake.resolve("raw").toUri().toString());
+        values.put("lake.landing", lake.resolve("landing").toUri().toString());
         JobSettings settings = JobSettings.parse(values, Map.of());
 
         Configuration conf = new Configuration();

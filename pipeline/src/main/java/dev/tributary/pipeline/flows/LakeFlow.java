@@ -9,6 +9,7 @@ import dev.tributary.operators.lake.CatalogMerge;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.InvalidSettingsException;
 import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.lake.LandingEnumerator;
 import dev.tributary.pipeline.lake.LandingFormat;
 import dev.tributary.pipeline.lake.ObservationFileParser;
 import dev.tributary.sinks.redshift.WarehouseTable;
@@ -49,6 +50,7 @@ public final class LakeFlow implements FlowGraph {
         FileSource<CatalogEntry> landing = FileSource
                 .forBulkFileFormat(new LandingFormat(rawZone, job, FLOW + "-landing-source"),
                         new Path(settings.get(JobSettings.LAKE_LANDING)))
+                .setFileEnumerator(LandingEnumerator.provider())
                 .monitorContinuously(settings.get(JobSettings.LAKE_LANDING_SCAN_INTERVAL))
                 .build();
         DataStream<CatalogEntry> stored = context.env()

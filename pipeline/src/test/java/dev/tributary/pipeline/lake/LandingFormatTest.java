@@ -87,4 +87,13 @@ class LandingFormatTest {
         FileSourceSplit fresh = split(file, 3);
         assertThat(format().restoreReader(new Configuration(), fresh).readBatch()).isNotNull();
     }
+
+    @Test
+    void aLandingLocationThatDoesNotExistYetHasNoFiles() throws Exception {
+        var enumerator = LandingEnumerator.provider().create();
+        assertThat(enumerator.enumerateSplits(new Path[] {new Path(dir.resolve("not-yet").toUri())}, 1)).isEmpty();
+        Files.write(dir.resolve("landed.bin"), new byte[] {1});
+        assertThat(enumerator.enumerateSplits(new Path[] {new Path(dir.toUri())}, 1))
+                .extracting(s -> s.path().getName()).containsExactly("landed.bin");
+    }
 }
