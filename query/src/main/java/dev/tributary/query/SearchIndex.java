@@ -2,6 +2,7 @@ package dev.tributary.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,9 @@ import java.util.Optional;
 final class SearchIndex {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNode NO_HITS = JSON.createObjectNode().set("hits",
+            JSON.createObjectNode().<ObjectNode>set("total", JSON.createObjectNode().put("value", 0))
+                    .set("hits", JSON.createArrayNode()));
 
     private final String baseUrl;
     private final Duration timeout;
@@ -48,9 +52,7 @@ final class SearchIndex {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(query.toString())));
         if (r.statusCode() == 404 && r.body().contains("index_not_found_exception")) {
-            return JSON.createObjectNode().set("hits", JSON.createObjectNode()
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("total", JSON.createObjectNode().put("value", 0))
-                    .set("hits", JSON.createArrayNode()));
+            return NO_HITS;
         }
         return ok(r);
     }

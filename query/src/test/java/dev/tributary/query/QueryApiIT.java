@@ -257,6 +257,21 @@ class QueryApiIT {
         }).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
     }
 
+    @Test
+    void unreachableServersAnswer503WithoutDetails() throws Exception {
+        // nothing listens on port 9 (discard) here; the wrong password is refused by the real server
+        try (QueryServer broken = QueryServer.start(new QuerySettings("127.0.0.1", 0, schemaUrl,
+                StackEnv.get("TRIBUTARY_PG_READER_USER", "tributary_reader"), "wrong-password", "http://127.0.0.1:9",
+                DEVICES, CATALOG, Duration.ofSeconds(5)))) {
+            for (String path : List.of("/observations/counts?by=kingdom", "/catalog?q=photo")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + broken.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(503);
+                assertThat(JSON.readTree(r.body()).get("error").asText()).doesNotContain("password");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private record Answer(int status, JsonNode body) {}
