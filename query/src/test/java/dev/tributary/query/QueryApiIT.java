@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -269,6 +271,21 @@ class QueryApiIT {
                 assertThat(r.statusCode()).as(path).isEqualTo(503);
                 assertThat(JSON.readTree(r.body()).get("error").asText()).doesNotContain("password");
             }
+        }
+    }
+
+    @Test
+    void aSearchServerThatNeverAnswersIsA504AfterTheTimeout() throws Exception {
+        // the kernel accepts connections into the backlog, but nobody ever reads or answers them
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             QueryServer slow = QueryServer.start(new QuerySettings("127.0.0.1", 0, schemaUrl,
+                     StackEnv.get("TRIBUTARY_PG_READER_USER", "tributary_reader"), readerPassword(),
+                     "http://127.0.0.1:" + silent.getLocalPort(), DEVICES, CATALOG, Duration.ofSeconds(1)))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + slow.port() + "/catalog?q=photo")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(504);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).contains("did not answer within 1 s");
         }
     }
 
