@@ -20,7 +20,8 @@ public record QuerySettings(String host, int port, String pgUrl, String pgUser, 
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
         if (pgPassword == null || pgPassword.isEmpty()) {
-            throw new IllegalArgumentException("TRIBUTARY_PG_READER_PASSWORD is not set (the read-only role's password)");
+            throw new IllegalArgumentException("TRIBUTARY_PG_READER_PASSWORD is not set (the read-only role's password;"
+                    + " bin/stack up creates the role and writes it to .stack/env)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
