@@ -1,0 +1,11 @@
+package dev.tributary.query;
+
+/** One resource of the API: answers a GET of {@code <prefix><rest>?<rawQuery>} with a value Jackson renders. */
+interface Endpoint {
+
+    /**
+     * @param rest     the path after the endpoint's prefix, percent-decoded; empty for the collection itself
+     * @param rawQuery the query string, still percent-encoded (null when absent)
+     */
+    Object get(String rest, String rawQuery);
+}
