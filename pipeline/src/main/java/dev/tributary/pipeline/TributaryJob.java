@@ -1,6 +1,8 @@
 package dev.tributary.pipeline;
 
 import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.codec.DeadLetterDedupe;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.AssetsFlow;
@@ -13,6 +15,7 @@ import dev.tributary.pipeline.flows.LakeFlow;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ public final class TributaryJob {
             Flow.ASSETS, new AssetsFlow(),
             Flow.LAKE, new LakeFlow());
 
+    /** How long the dead-letter path remembers a rejected source record (longer than any replay or backfill). */
+    static final Duration DEAD_LETTER_MEMORY = Duration.ofDays(7);
+
     private TributaryJob() {}
 
     public static void build(FlowContext context) {
@@ -47,7 +53,11 @@ public final class TributaryJob {
         for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
             all = all.union(more);
         }
-        all.sinkTo(context.sinks().deadLetters())
+        // one dead letter per source record, however many flows rejected it (see DeadLetterDedupe)
+        all.keyBy(DeadLetterDedupe.sourceKey())
+                .process(new DeadLetterDedupe(DEAD_LETTER_MEMORY), AvroTypes.of(DeadLetter.class))
+                .uid("dead-letter-dedupe").name("One dead letter per source record")
+                .sinkTo(context.sinks().deadLetters())
                 .uid("dead-letter-sink").name("Kafka " + context.settings().get(JobSettings.TOPIC_DEAD_LETTER));
     }
 }
