@@ -12,6 +12,7 @@ import dev.tributary.events.EdgeCopyResult;
 import dev.tributary.operators.assets.AnnouncementGate;
 import dev.tributary.operators.assets.AssetLifecycle;
 import dev.tributary.operators.assets.CatalogEntries;
+import dev.tributary.operators.lake.CatalogMerge;
 import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.operators.codec.AvroTypes;
@@ -126,7 +127,11 @@ public final class AssetsFlow implements FlowGraph {
                 .union(copies.map(c -> CatalogEntries.copied(c, container, copyUid)).returns(AvroTypes.of(CatalogEntry.class))
                         .uid(FLOW + "-catalog-copied").name("Catalog entry of edge copy"));
         // keyed by object key: the warehouse MERGE and the search versions are per object
-        DataStream<CatalogEntry> byObject = entries.keyBy(CatalogEntry::getObjectKey, Types.STRING);
+        // the metadata zone's keyed catalog (shared with the lake flow): operations on an object accumulate
+        DataStream<CatalogEntry> byObject = entries.keyBy(CatalogEntry::getObjectKey, Types.STRING)
+                .process(new CatalogMerge(), AvroTypes.of(CatalogEntry.class))
+                .uid(FLOW + "-catalog-merge").name("Merge catalog entry per object")
+                .keyBy(CatalogEntry::getObjectKey, Types.STRING);
         byObject.sinkTo(context.sinks().search(FLOW, FLOW + "-catalog-search-sink", CatalogDocuments::toAction, "catalog"))
                 .uid(FLOW + "-catalog-search-sink").name("Search index catalog");
         byObject.sinkTo(context.sinks().warehouse(FLOW, FLOW + "-catalog-warehouse-sink",
