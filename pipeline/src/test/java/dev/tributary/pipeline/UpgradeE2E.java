@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * While the first job runs it also checks that the end-to-end latency histogram of its sinks is published
  * through the REST API and the Prometheus reporter.
  *
- * <p>The sinks checked are those of the flows enabled: the validated and dead-letter topics (integration). A flow
- * that writes elsewhere adds its check here when it joins {@link TributaryJob#FLOWS}.
+ * <p>The sinks checked: the validated and dead-letter topics (integration flow, before and after), and the
+ * warehouse {@code readings} table (its own schema) of the telemetry flow that the upgrade adds, which backfills
+ * from the start of the topic and must hold every reading exactly once.
  */
 class UpgradeE2E {
 
@@ -50,6 +51,9 @@ class UpgradeE2E {
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
                 "--job.name", "upgrade-e2e " + topics.hoverboard()));
         common.addAll(topics.arguments());
+        String suffix = topics.hoverboard().substring(topics.hoverboard().lastIndexOf('-') + 1);
+        WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("upgrade_e2e_" + suffix);
+        common.addAll(List.of("--warehouse.jdbc-url", warehouse.url(), "--telemetry.devices-index", "devices-e2e-" + suffix));
         List<String> before = new ArrayList<>(common);
         before.addAll(List.of("--flows", "integration"));
         List<String> after = new ArrayList<>(common);
@@ -86,11 +90,17 @@ class UpgradeE2E {
             assertThat(perSeq.values()).as("each once").containsOnly(1);
             // the one malformed record was dead-lettered before the upgrade and not again after it
             assertThat(KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), Duration.ofMinutes(1))).hasSize(1);
+            // the telemetry flow joined with the upgrade: every reading in the warehouse once
+            Await.until("200 readings in " + warehouse.url(), Duration.ofMinutes(2),
+                    () -> warehouse.countOrMinusOne("SELECT count(*) FROM readings") >= 200);
+            assertThat(warehouse.rows("SELECT count(*), count(DISTINCT (device_id, seq)) FROM readings"))
+                    .containsExactly("200|200");
         } finally {
             String running = second != null ? second : first;
             if ("RUNNING".equals(SessionCluster.get("/jobs/" + running).path("state").asText())) {
                 SessionCluster.cancel(running);
             }
+            warehouse.drop();
         }
     }
 
