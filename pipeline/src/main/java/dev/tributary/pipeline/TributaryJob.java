@@ -4,6 +4,7 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.AssetsFlow;
+import dev.tributary.pipeline.flows.EdgeFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
@@ -29,7 +30,8 @@ public final class TributaryJob {
             Flow.TELEMETRY, new TelemetryFlow(),
             Flow.OBSERVATIONS, new ObservationsFlow(),
             Flow.ASSETS, new AssetsFlow(),
-            Flow.LAKE, new LakeFlow());
+            Flow.LAKE, new LakeFlow(),
+            Flow.EDGE, new EdgeFlow());
 
     private TributaryJob() {}
 
