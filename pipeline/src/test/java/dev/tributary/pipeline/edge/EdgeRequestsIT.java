@@ -54,7 +54,9 @@ class EdgeRequestsIT {
     void setUp() throws Exception {
         db = WarehouseTestSchema.fresh("edge_it_" + UUID.randomUUID().toString().substring(0, 8));
         c = DriverManager.getConnection(db.url(), StackEnv.pgUser(), StackEnv.pgPassword());
+        c.setAutoCommit(false);
         WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
+        c.setAutoCommit(true);
         String sha = Sha256.hex(Sha256.newDigest().digest(PHOTO));
         // the rows the edge flow writes for two broadcasts
         available("a-1", sha);
