@@ -78,7 +78,7 @@ public final class OutboxCopy {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStreamSink.INSTANCE);
         }
-        return Sha256.hex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     /** Discards bytes: the digest stream has already seen them. */

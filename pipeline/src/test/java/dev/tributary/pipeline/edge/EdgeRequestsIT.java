@@ -6,7 +6,6 @@ import dev.tributary.pipeline.S3TestSupport;
 import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
-import dev.tributary.sinks.objectstore.Sha256;
 import dev.tributary.sinks.redshift.WarehouseDialect;
 import dev.tributary.sinks.redshift.WarehouseSchema;
 import dev.tributary.testing.StackEnv;
@@ -43,7 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EdgeRequestsIT {
 
     private static final String EDGE = "edge-it";
-    private static final byte[] PHOTO = "pretend png bytes".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PHOTO = "abc".getBytes(StandardCharsets.UTF_8);
+    /** sha256("abc") (FIPS 180-2 example), as HQ's broadcast carries it. */
+    private static final String PHOTO_SHA = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
     @TempDir
     Path outbox;
@@ -57,10 +58,9 @@ class EdgeRequestsIT {
         c.setAutoCommit(false);
         WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
         c.setAutoCommit(true);
-        String sha = Sha256.hex(Sha256.newDigest().digest(PHOTO));
         // the rows the edge flow writes for two broadcasts
-        available("a-1", sha);
-        available("a-2", sha);
+        available("a-1", PHOTO_SHA);
+        available("a-2", PHOTO_SHA);
     }
 
     @AfterEach
