@@ -93,3 +93,16 @@ CREATE TABLE IF NOT EXISTS catalog_entries (
     attributes_json VARCHAR(65535)   NOT NULL,
     PRIMARY KEY (object_key)
 );
+
+CREATE TABLE IF NOT EXISTS edge_assets (
+    asset_id        VARCHAR(256)     NOT NULL,
+    title           VARCHAR(1024)    NOT NULL,
+    media_type      VARCHAR(256)     NOT NULL,
+    size_bytes      BIGINT           NOT NULL,
+    object_key      VARCHAR(1024)    NOT NULL,
+    sha256          VARCHAR(64)      NOT NULL,
+    status          VARCHAR(16)      NOT NULL,
+    status_rank     BIGINT           NOT NULL,
+    updated_at      TIMESTAMP        NOT NULL,
+    PRIMARY KEY (asset_id)
+);

@@ -22,6 +22,11 @@ public final class StackEnv {
         return get("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
     }
 
+    /** The optional edge broker ({@code bin/stack up edge-kafka}). */
+    public static String edgeKafkaBootstrap() {
+        return get("TRIBUTARY_EDGE_KAFKA_BOOTSTRAP", "127.0.0.1:19093");
+    }
+
     public static String pgUrl() {
         return get("TRIBUTARY_PG_URL", "jdbc:postgresql://127.0.0.1:5432/tributary");
     }

@@ -6,6 +6,7 @@ import dev.tributary.operators.codec.DeadLetterDedupe;
 import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.AssetsFlow;
+import dev.tributary.pipeline.flows.EdgeFlow;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.FlowGraph;
 import dev.tributary.pipeline.flows.IntegrationFlow;
@@ -32,7 +33,8 @@ public final class TributaryJob {
             Flow.TELEMETRY, new TelemetryFlow(),
             Flow.OBSERVATIONS, new ObservationsFlow(),
             Flow.ASSETS, new AssetsFlow(),
-            Flow.LAKE, new LakeFlow());
+            Flow.LAKE, new LakeFlow(),
+            Flow.EDGE, new EdgeFlow());
 
     /** How long the dead-letter path remembers a rejected source record (longer than any replay or backfill). */
     static final Duration DEAD_LETTER_MEMORY = Duration.ofDays(7);

@@ -28,8 +28,13 @@ public final class KafkaTestSupport {
     private KafkaTestSupport() {}
 
     public static Properties clientProperties() {
+        return clientProperties(StackEnv.kafkaBootstrap());
+    }
+
+    /** Client settings for another broker than the stack's (the edge broker of the edge tests). */
+    public static Properties clientProperties(String bootstrap) {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", StackEnv.kafkaBootstrap());
+        props.setProperty("bootstrap.servers", bootstrap);
         return props;
     }
 
@@ -77,7 +82,7 @@ public final class KafkaTestSupport {
             String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
         Instant end = Instant.now().plus(deadline);
-        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(StackEnv.kafkaBootstrap(), topic)) {
             while (!done.test(seen)) {
                 if (Instant.now().isAfter(end)) {
                     throw new AssertionError("after " + deadline + " topic " + topic + " holds " + seen.size()
@@ -94,9 +99,14 @@ public final class KafkaTestSupport {
      * stable offset (no open transaction of a running job can hide records behind it afterwards).
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic, Duration deadline) {
+        return readCommittedToEnd(StackEnv.kafkaBootstrap(), topic, deadline);
+    }
+
+    /** {@link #readCommittedToEnd(String, Duration)} on another broker. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String bootstrap, String topic, Duration deadline) {
         List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
         Instant end = Instant.now().plus(deadline);
-        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReaderFromBeginning(bootstrap, topic)) {
             List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             var endOffsets = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < endOffsets.get(tp))) {
@@ -111,8 +121,8 @@ public final class KafkaTestSupport {
     }
 
     /** A read_committed consumer assigned every partition of the topic, positioned at the beginning. */
-    private static KafkaConsumer<byte[], byte[]> committedReaderFromBeginning(String topic) {
-        Properties props = clientProperties();
+    private static KafkaConsumer<byte[], byte[]> committedReaderFromBeginning(String bootstrap, String topic) {
+        Properties props = clientProperties(bootstrap);
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         KafkaConsumer<byte[], byte[]> consumer =

@@ -8,9 +8,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A warehouse schema of the test's own in the stack's PostgreSQL (the JDBC URL carries {@code currentSchema}), so
@@ -83,13 +83,6 @@ public final class WarehouseTestSchema {
      * and waits for it to finish.
      */
     public static void restartDatabase(File log) throws Exception {
-        String command = StackEnv.get("TRIBUTARY_PG_RESTART_CMD", "bin/stack restart postgres");
-        // output to a file, never inherited: a restarted server keeps it open, and an inherited pipe would
-        // keep Maven waiting
-        Process process = new ProcessBuilder("sh", "-c", command).directory(StackEnv.repoRoot().toFile())
-                .redirectErrorStream(true).redirectOutput(log).start();
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new AssertionError("'" + command + "' did not restart the database; see " + log);
-        }
+        StackCommand.run("TRIBUTARY_PG_RESTART_CMD", "bin/stack restart postgres", log, Duration.ofMinutes(2));
     }
 }

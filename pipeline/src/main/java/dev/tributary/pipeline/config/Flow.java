@@ -7,5 +7,7 @@ public enum Flow {
     TELEMETRY,
     ASSETS,
     OBSERVATIONS,
-    LAKE
+    LAKE,
+    /** An edge's own job: HQ's replicated broadcast into the edge catalog table edge_assets. */
+    EDGE
 }

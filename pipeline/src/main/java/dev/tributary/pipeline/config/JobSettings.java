@@ -40,7 +40,7 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> JOB_NAME =
             Setting.of("job.name", Setting.ValueParser.text(), "Tributary", "name of the job in the Flink web UI");
     public static final Setting<Set<Flow>> FLOWS = Setting.of("flows", Parsers.enumSet(Flow.class), "integration",
-            "flows to run, comma-separated: integration, telemetry, assets, observations, lake");
+            "flows to run, comma-separated: integration, telemetry, assets, observations, lake, edge");
 
     public static final Setting<List<String>> KAFKA_BOOTSTRAP = Setting.of("kafka.bootstrap-servers",
             Parsers.hostPorts(), "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port]");
@@ -220,6 +220,10 @@ public final class JobSettings implements Serializable {
     public static final Setting<String> TOPIC_CATALOG = topic("catalog", "catalog.entries",
             "lake flow output: every catalog entry after each change (CatalogEntry, keyed by object key)");
 
+    // ---- edge flow (flows=edge): the edge's own job reads HQ's broadcast as replicated by MirrorMaker 2 ----
+    public static final Setting<List<String>> TOPICS_EDGE_BROADCAST = inputTopics("edge-assets-broadcast",
+            "assets.broadcast", "edge flow input: HQ's asset broadcast as replicated to the edge (AssetBroadcast)");
+
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
@@ -243,7 +247,8 @@ public final class JobSettings implements Serializable {
             ASSETS_RETRY_INITIAL_DELAY, ASSETS_RETRY_MAX_DELAY, ASSETS_REQUEST_TTL, ASSETS_CATALOG,
             OBJECTSTORE_URL, OBJECTSTORE_ENDPOINT, OBJECTSTORE_REGION, OBJECTSTORE_PATH_STYLE, OBJECTSTORE_ACCESS_KEY,
             OBJECTSTORE_SECRET_KEY,
-            LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, LAKE_CATALOG_INDEX, TOPIC_CATALOG);
+            LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, LAKE_CATALOG_INDEX, TOPIC_CATALOG,
+            TOPICS_EDGE_BROADCAST);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

@@ -1,6 +1,7 @@
 package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.AssetAnnounced;
+import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.events.Customer;
 import dev.tributary.events.HoverboardReading;
@@ -40,6 +41,10 @@ public record EventType<T extends SpecificRecordBase>(
             Trip.class, t -> t.getHoverboardId() + "/" + t.getCustomerId(), JobSettings.TOPICS_TRIP);
     public static final EventType<Observation> OBSERVATION = new EventType<>("observation",
             Observation.class, Observation::getOccurrenceId, JobSettings.TOPICS_OBSERVATIONS);
+
+    /** Read only by the edge flow (from the edge's replica of assets.broadcast); not an input of HQ's flows. */
+    public static final EventType<AssetBroadcast> ASSET_BROADCAST = new EventType<>("asset-broadcast",
+            AssetBroadcast.class, AssetBroadcast::getAssetId, JobSettings.TOPICS_EDGE_BROADCAST);
 
     public static final List<EventType<?>> ALL =
             List.of(ASSET_ANNOUNCED, ASSET_REQUEST, HOVERBOARD_READING, CUSTOMER, TRIP, OBSERVATION);

@@ -6,6 +6,7 @@ import static dev.tributary.sinks.redshift.SqlType.timestamp;
 import static dev.tributary.sinks.redshift.SqlType.varchar;
 
 import dev.tributary.events.Alert;
+import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
 import dev.tributary.events.Customer;
@@ -149,9 +150,31 @@ public final class WarehouseTables {
                     .version("version")
                     .build();
 
+    /**
+     * The edge's catalog (edge flow): one row per asset HQ broadcast, with the edge's request status. The version
+     * column is the status rank (AVAILABLE 0 &lt; REQUESTING 1 &lt; REQUESTED 2 &lt; DELIVERED 3, see
+     * {@link EdgeAssetStatus}): the flow only ever writes AVAILABLE, so a replayed or repeated broadcast never
+     * regresses a row that bin/edge has moved on; the other statuses are set by SQL (bin/edge request, the
+     * request publisher, bin/edge sync), each guarded by the rank too.
+     */
+    public static final WarehouseTable<AssetBroadcast> EDGE_ASSETS =
+            WarehouseTable.builder("edge_assets", AssetBroadcast.class)
+                    .column("asset_id", varchar(256), AssetBroadcast::getAssetId)
+                    .column("title", varchar(1024), AssetBroadcast::getTitle)
+                    .column("media_type", varchar(256), AssetBroadcast::getContentType)
+                    .column("size_bytes", bigint(), AssetBroadcast::getSizeBytes)
+                    .column("object_key", varchar(1024), AssetBroadcast::getObjectKey)
+                    .column("sha256", varchar(64), AssetBroadcast::getSha256)
+                    .column("status", varchar(16), b -> EdgeAssetStatus.AVAILABLE.name())
+                    .column("status_rank", bigint(), b -> (long) EdgeAssetStatus.AVAILABLE.rank())
+                    .column("updated_at", timestamp(), AssetBroadcast::getStoredAt)
+                    .key("asset_id")
+                    .version("status_rank")
+                    .build();
+
     /** All tables, in the order of the DDL file. */
     public static final List<WarehouseTable<?>> ALL = List.of(
-            READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES);
+            READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES, EDGE_ASSETS);
 
     static String operationsJson(CatalogEntry entry) {
         List<Map<String, Object>> operations = new ArrayList<>();
