@@ -73,8 +73,14 @@ final class ReadingLoad implements AutoCloseable {
     void start() {
         int perTick = Math.max(1, rate / 10);
         ticker.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < perTick; i++) {
-                sendNext();
+            try {
+                for (int i = 0; i < perTick; i++) {
+                    sendNext();
+                }
+            } catch (RuntimeException e) {
+                // an exception would end the schedule silently: remember it, stop() reports it
+                failure.compareAndSet(null, e);
+                throw e;
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
     }
@@ -96,7 +102,7 @@ final class ReadingLoad implements AutoCloseable {
         }
         producer.flush();
         if (failure.get() != null) {
-            throw new AssertionError("a reading was not acknowledged by the broker", failure.get());
+            throw new AssertionError("a reading could not be sent or was not acknowledged by the broker", failure.get());
         }
     }
 
