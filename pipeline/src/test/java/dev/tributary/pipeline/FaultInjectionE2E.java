@@ -96,6 +96,9 @@ class FaultInjectionE2E {
             SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
             load.start();
             Await.until("the first readings in the warehouse", Duration.ofMinutes(2), () -> sinks.warehouseRows() > 0);
+            // the first fault then restores state from a checkpoint that holds readings, not from an empty start
+            SessionCluster.awaitRest("/jobs/" + job + "/checkpoints", Duration.ofMinutes(1),
+                    c -> c.path("counts").path("completed").asLong() >= 1);
 
             for (Fault fault : faults) {
                 load.phase(fault.name());
