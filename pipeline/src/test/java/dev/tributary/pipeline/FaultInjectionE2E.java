@@ -94,11 +94,12 @@ class FaultInjectionE2E {
             jobId = SessionCluster.runDetached(null, args);
             String job = jobId;
             SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
+            long checkpointsBeforeLoad = completedCheckpoints(job);
             load.start();
             Await.until("the first readings in the warehouse", Duration.ofMinutes(2), () -> sinks.warehouseRows() > 0);
             // the first fault then restores state from a checkpoint that holds readings, not from an empty start
-            SessionCluster.awaitRest("/jobs/" + job + "/checkpoints", Duration.ofMinutes(1),
-                    c -> c.path("counts").path("completed").asLong() >= 1);
+            Await.until("a checkpoint taken under load", Duration.ofMinutes(1),
+                    () -> completedCheckpoints(job) > checkpointsBeforeLoad);
 
             for (Fault fault : faults) {
                 load.phase(fault.name());
@@ -210,6 +211,10 @@ class FaultInjectionE2E {
             }
         }
         return true;
+    }
+
+    private static long completedCheckpoints(String jobId) throws Exception {
+        return SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
 
     /** The job's {@code numRestarts} metric. */
