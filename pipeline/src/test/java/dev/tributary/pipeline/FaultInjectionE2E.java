@@ -104,6 +104,7 @@ class FaultInjectionE2E {
             for (Fault fault : faults) {
                 load.phase(fault.name());
                 long restartsBefore = restarts(job);
+                long restoredBefore = restoredCheckpoint(job);
                 Instant start = Instant.now();
                 fault.inject(new File("target/fault-" + fault.name() + ".log"));
                 Instant ended = Instant.now();
@@ -116,9 +117,15 @@ class FaultInjectionE2E {
                 Await.until("the sinks caught up after " + fault.name(), CATCH_UP,
                         () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs()));
                 Instant caughtUp = Instant.now();
+                long restored = restoredCheckpoint(job);
+                boolean restoredNow = restored != restoredBefore;
+                if (fault.restartsJob()) {
+                    assertThat(restored).as("after %s the job restored from a checkpoint", fault.name()).isPositive();
+                    assertThat(restoredNow).as("after %s the job restored from a new checkpoint", fault.name()).isTrue();
+                }
                 reports.add(new FaultReport(fault.name(), Duration.between(start, ended),
                         Duration.between(start, running), Duration.between(start, caughtUp),
-                        restarts(job) - restartsBefore));
+                        restarts(job) - restartsBefore, restoredNow ? "chk-" + restored : "-"));
             }
             load.phase("after");
             int tail = load.snapshot().count() + 5 * rate;
@@ -213,6 +220,12 @@ class FaultInjectionE2E {
         return true;
     }
 
+    /** The id of the checkpoint the job last restored from; -1 when it never restored. */
+    private static long restoredCheckpoint(String jobId) throws Exception {
+        JsonNode restored = SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.hasNonNull("id") ? restored.path("id").asLong() : -1;
+    }
+
     private static long completedCheckpoints(String jobId) throws Exception {
         return SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
@@ -228,8 +241,9 @@ class FaultInjectionE2E {
     private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent, Map<String, Integer> stored,
                                 Map<String, Integer> validated) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "%n%-10s %8s %10s %8s %8s %10s %8s %8s %8s %9s %9s %10s%n", "phase", "in", "warehouse", "wh-dup",
-                "wh-lost", "validated", "val-dup", "val-lost", "restarts", "fault(s)", "running", "caught-up"));
+                "%n%-10s %8s %10s %8s %8s %10s %8s %8s %8s %9s %9s %9s %10s%n", "phase", "in", "warehouse", "wh-dup",
+                "wh-lost", "validated", "val-dup", "val-lost", "restarts", "restored", "fault(s)", "running",
+                "caught-up"));
         List<String> phases = new ArrayList<>();
         sent.forEach(s -> {
             if (!phases.contains(s.phase())) {
@@ -253,8 +267,9 @@ class FaultInjectionE2E {
                 valLost += v == 0 ? 1 : 0;
             }
             FaultReport r = reports.stream().filter(f -> f.fault().equals(phase)).findFirst().orElse(null);
-            t.append(String.format(Locale.ROOT, "%-10s %8d %10d %8d %8d %10d %8d %8d %8s %9s %9s %10s%n", phase, in,
+            t.append(String.format(Locale.ROOT, "%-10s %8d %10d %8d %8d %10d %8d %8d %8s %9s %9s %9s %10s%n", phase, in,
                     wh, whDup, whLost, val, valDup, valLost, r == null ? "-" : String.valueOf(r.restarts()),
+                    r == null ? "-" : r.restoredFrom(),
                     r == null ? "-" : seconds(r.faultDuration()), r == null ? "-" : seconds(r.running()),
                     r == null ? "-" : seconds(r.caughtUp())));
         }
@@ -268,7 +283,8 @@ class FaultInjectionE2E {
     }
 
     /** What one fault did to the job. */
-    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, long restarts) {}
+    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, long restarts,
+                       String restoredFrom) {}
 
     /**
      * One fault: shell commands run from the checkout root, each overridable by an environment variable (e.g. to
