@@ -1,0 +1,377 @@
+package dev.tributary.pipeline;
+
+import dev.tributary.events.Alert;
+import dev.tributary.events.HoverboardReading;
+import dev.tributary.operators.telemetry.AlertRules;
+import dev.tributary.testing.StackEnv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault-injection suite, short version for CI, on the real session cluster: {@code bin/flink run} the shaded
+ * jar with the telemetry and integration flows on fresh topics, a warehouse schema and a devices index of its
+ * own, feed readings continuously ({@link ReadingLoad}) and, while the load runs, inject one fault after the
+ * other, each only once the job has caught up with the previous one:
+ * <ol>
+ *   <li>kill -9 of the TaskManager, then a new one ({@code bin/stack up flink} starts only the missing one);</li>
+ *   <li>a restart of the Kafka broker;</li>
+ *   <li>PostgreSQL stopped for {@code TRIBUTARY_FAULT_OUTAGE} (default 30 s);</li>
+ *   <li>the search server stopped for the same time.</li>
+ * </ol>
+ * After the load, once the sinks have settled, every sink is checked for each reading exactly once: the
+ * warehouse {@code readings} table (unique (device, seq), one row per reading sent), the validated topic read
+ * with {@code read_committed}, the devices index (every device at its last seq) and the alerts (the ones the
+ * data implies, ids unique, in Kafka and in the warehouse). The test prints a table per fault: records in,
+ * records out per sink, duplicates, losses, restarts and recovery times.
+ *
+ * <p>Every command comes from an environment variable whose default is what CI runs from the checkout root
+ * (see {@link Fault}); the stack is brought back up ({@code TRIBUTARY_FAULT_RESTORE_CMD}, default
+ * {@code bin/stack up}) whatever the outcome. The JobManager is not restarted: the local cluster runs without
+ * high availability, so a restarted JobManager forgets its jobs (see README "Reliability").
+ */
+class FaultInjectionE2E {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** longest wait for the job to run again and its sinks to hold everything sent before a fault ended */
+    private static final Duration CATCH_UP = Duration.ofMinutes(3);
+
+    @Test
+    void theJobSurvivesEachFaultWithEveryReadingInEverySinkExactlyOnce() throws Exception {
+        Duration outage = Duration.ofSeconds(Long.parseLong(StackEnv.get("TRIBUTARY_FAULT_OUTAGE_SECONDS", "30")));
+        int rate = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_READINGS_PER_SECOND", "30"));
+        int devices = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_DEVICES", "40"));
+        List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.kafkaRestart(),
+                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage));
+
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        FreshTopics topics = FreshTopics.create(2);
+        WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("e2e_faults_" + suffix);
+        String devicesIndex = "devices-e2e-faults-" + suffix;
+        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex);
+
+        List<String> args = new ArrayList<>(List.of(
+                "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
+                "--job.name", "fault-injection-e2e " + topics.hoverboard(),
+                "--flows", "integration,telemetry",
+                "--warehouse.jdbc-url", warehouse.url(),
+                "--warehouse.flush-interval", "500ms",
+                "--search.url", StackEnv.esUrl(),
+                "--telemetry.devices-index", devicesIndex,
+                // silence is wall-clock time, and outages are silences: kept out of reach so the alerts depend on
+                // the data alone
+                "--telemetry.alerts.silent-after", "1h"));
+        args.addAll(topics.arguments());
+
+        List<FaultReport> reports = new ArrayList<>();
+        String jobId = null;
+        boolean passed = false;
+        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), devices, rate)) {
+            jobId = SessionCluster.runDetached(null, args);
+            String job = jobId;
+            SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
+            long checkpointsBeforeLoad = completedCheckpoints(job);
+            load.start();
+            Await.until("the first readings in the warehouse", Duration.ofMinutes(2), () -> sinks.warehouseRows() > 0);
+            // the first fault then restores state from a checkpoint that holds readings, not from an empty start
+            Await.until("a checkpoint taken under load", Duration.ofMinutes(1),
+                    () -> completedCheckpoints(job) > checkpointsBeforeLoad);
+
+            for (Fault fault : faults) {
+                load.phase(fault.name());
+                long restartsBefore = restarts(job);
+                long restoredBefore = restoredCheckpoint(job);
+                Instant start = Instant.now();
+                fault.inject(new File("target/fault-" + fault.name() + ".log"));
+                Instant ended = Instant.now();
+                ReadingLoad.Snapshot sentByEnd = load.snapshot();
+                // a killed TaskManager always restarts the job: wait for that restart, not the stale RUNNING
+                Await.until("the job running again after " + fault.name(), CATCH_UP,
+                        () -> allRunning(SessionCluster.get("/jobs/" + job))
+                                && (!fault.restartsJob() || restarts(job) > restartsBefore));
+                Instant running = Instant.now();
+                Await.until("the sinks caught up after " + fault.name(), CATCH_UP,
+                        () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs()));
+                Instant caughtUp = Instant.now();
+                long restored = restoredCheckpoint(job);
+                boolean restoredNow = restored != restoredBefore;
+                if (fault.restartsJob()) {
+                    assertThat(restored).as("after %s the job restored from a checkpoint", fault.name()).isPositive();
+                    assertThat(restoredNow).as("after %s the job restored from a new checkpoint", fault.name()).isTrue();
+                }
+                reports.add(new FaultReport(fault.name(), Duration.between(start, ended),
+                        Duration.between(start, running), Duration.between(start, caughtUp),
+                        restarts(job) - restartsBefore, restoredNow ? "chk-" + restored : "-"));
+            }
+            load.phase("after");
+            int tail = load.snapshot().count() + 5 * rate;
+            Await.until("a tail of readings after the last fault", Duration.ofMinutes(1),
+                    () -> load.snapshot().count() >= tail);
+            load.stop();
+
+            List<ReadingLoad.Sent> sent = load.sent();
+            Map<String, Long> lastSeqs = load.snapshot().lastSeqs();
+            Set<String> expectedAlerts = new HashSet<>();
+            sent.stream().filter(s -> ReadingLoad.overheats(s.seq()))
+                    .forEach(s -> expectedAlerts.add(AlertRules.alertId(s.device(), AlertRules.OVER_TEMPERATURE, s.seq())));
+
+            // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
+            Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
+            Await.until("every device indexed at its last seq", CATCH_UP, () -> sinks.indexedAtLeast(lastSeqs));
+            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= sent.size());
+            KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
+            Await.until("every alert in the warehouse", CATCH_UP,
+                    () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= expectedAlerts.size());
+
+            Map<String, Integer> validated = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topics.validated(), CATCH_UP)) {
+                HoverboardReading reading = HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                validated.merge(key(reading.getDeviceId(), reading.getSeq()), 1, Integer::sum);
+            }
+            Map<String, Integer> stored = new HashMap<>();
+            for (String row : warehouse.rows("SELECT device_id, seq, count(*) FROM readings GROUP BY device_id, seq")) {
+                String[] c = row.split("\\|");
+                stored.put(key(c[0], Long.parseLong(c[1])), Integer.parseInt(c[2]));
+            }
+            Map<String, Integer> alertIds = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topics.alerts(), CATCH_UP)) {
+                alertIds.merge(Alert.getDecoder().decode(ByteBuffer.wrap(r.value())).getAlertId(), 1, Integer::sum);
+            }
+            List<String> warehouseAlerts = warehouse.rows("SELECT alert_id FROM alerts");
+            Map<String, Long> indexed = sinks.indexedSeqs();
+            int deadLetters = KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), CATCH_UP).size();
+
+            System.out.println(table(reports, sent, stored, validated));
+            System.out.printf(Locale.ROOT, "devices index: %d of %d devices at their last seq; alerts: %d expected, "
+                            + "%d in Kafka (%d distinct), %d in the warehouse (%d distinct); dead letters: %d%n",
+                    lastSeqs.entrySet().stream().filter(e -> e.getValue().equals(indexed.get(e.getKey()))).count(),
+                    lastSeqs.size(), expectedAlerts.size(), alertIds.values().stream().mapToInt(Integer::intValue).sum(),
+                    alertIds.size(), warehouseAlerts.size(), new HashSet<>(warehouseAlerts).size(), deadLetters);
+
+            Set<String> sentKeys = new HashSet<>();
+            sent.forEach(s -> sentKeys.add(key(s.device(), s.seq())));
+            assertThat(sentKeys).as("the load sent each (device, seq) once").hasSize(sent.size());
+            assertThat(stored).as("warehouse readings: each reading sent, once").hasSize(sent.size())
+                    .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(stored.keySet()).isEqualTo(sentKeys);
+            assertThat(validated.keySet()).as("validated topic: each reading sent").isEqualTo(sentKeys);
+            assertThat(validated).as("validated topic: each reading once")
+                    .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(indexed).as("devices index: every device at its last seq").isEqualTo(lastSeqs);
+            assertThat(alertIds.keySet()).as("alerts topic: the alerts the data implies").isEqualTo(expectedAlerts);
+            assertThat(alertIds).as("alerts topic: each alert once").allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(warehouseAlerts).as("warehouse alerts: each alert once").hasSize(expectedAlerts.size())
+                    .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+            assertThat(deadLetters).as("no reading was dead-lettered").isZero();
+            passed = true;
+        } finally {
+            try {
+                Fault.restoreStack(new File("target/fault-restore.log"));
+            } finally {
+                if (jobId != null) {
+                    SessionCluster.cancel(jobId);
+                }
+                if (passed) {
+                    warehouse.drop();
+                    sinks.deleteIndex();
+                }
+            }
+        }
+    }
+
+    private static String key(String device, long seq) {
+        return device + "#" + seq;
+    }
+
+    /** The job and each of its vertices RUNNING. */
+    static boolean allRunning(JsonNode job) {
+        if (!"RUNNING".equals(job.path("state").asText()) || job.path("vertices").isEmpty()) {
+            return false;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (!"RUNNING".equals(v.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The id of the checkpoint the job last restored from; -1 when it never restored. */
+    private static long restoredCheckpoint(String jobId) throws Exception {
+        JsonNode restored = SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.hasNonNull("id") ? restored.path("id").asLong() : -1;
+    }
+
+    private static long completedCheckpoints(String jobId) throws Exception {
+        return SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** The job's {@code numRestarts} metric. */
+    private static long restarts(String jobId) throws Exception {
+        for (JsonNode m : SessionCluster.get("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return m.path("value").asLong();
+        }
+        return 0;
+    }
+
+    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent, Map<String, Integer> stored,
+                                Map<String, Integer> validated) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+                "%n%-10s %8s %10s %8s %8s %10s %8s %8s %8s %9s %9s %9s %10s%n", "phase", "in", "warehouse", "wh-dup",
+                "wh-lost", "validated", "val-dup", "val-lost", "restarts", "restored", "fault(s)", "running",
+                "caught-up"));
+        List<String> phases = new ArrayList<>();
+        sent.forEach(s -> {
+            if (!phases.contains(s.phase())) {
+                phases.add(s.phase());
+            }
+        });
+        for (String phase : phases) {
+            long in = 0, wh = 0, whDup = 0, whLost = 0, val = 0, valDup = 0, valLost = 0;
+            for (ReadingLoad.Sent s : sent) {
+                if (!s.phase().equals(phase)) {
+                    continue;
+                }
+                in++;
+                int w = stored.getOrDefault(key(s.device(), s.seq()), 0);
+                int v = validated.getOrDefault(key(s.device(), s.seq()), 0);
+                wh += w;
+                whDup += Math.max(0, w - 1);
+                whLost += w == 0 ? 1 : 0;
+                val += v;
+                valDup += Math.max(0, v - 1);
+                valLost += v == 0 ? 1 : 0;
+            }
+            FaultReport r = reports.stream().filter(f -> f.fault().equals(phase)).findFirst().orElse(null);
+            t.append(String.format(Locale.ROOT, "%-10s %8d %10d %8d %8d %10d %8d %8d %8s %9s %9s %9s %10s%n", phase, in,
+                    wh, whDup, whLost, val, valDup, valLost, r == null ? "-" : String.valueOf(r.restarts()),
+                    r == null ? "-" : r.restoredFrom(),
+                    r == null ? "-" : seconds(r.faultDuration()), r == null ? "-" : seconds(r.running()),
+                    r == null ? "-" : seconds(r.caughtUp())));
+        }
+        return t.append("(times from the start of the fault: fault = the commands' duration, running = job and ")
+                .append("every task RUNNING again, caught-up = warehouse and devices index hold everything sent ")
+                .append("until the fault ended)").toString();
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
+
+    /** What one fault did to the job. */
+    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, long restarts,
+                       String restoredFrom) {}
+
+    /**
+     * One fault: shell commands run from the checkout root, each overridable by an environment variable (e.g. to
+     * point at another stack's {@code bin/stack} during development).
+     */
+    record Fault(String name, List<String> commands, Duration outage, boolean restartsJob) {
+
+        static Fault taskManagerKill() {
+            return new Fault("TM-kill", List.of(
+                    StackEnv.get("TRIBUTARY_FAULT_TM_KILL_CMD", "kill -9 \"$(cat .stack/flink/taskmanager.pid)\""),
+                    StackEnv.get("TRIBUTARY_FAULT_TM_START_CMD", "bin/stack up flink")), Duration.ZERO, true);
+        }
+
+        static Fault kafkaRestart() {
+            return new Fault("Kafka", List.of(StackEnv.get("TRIBUTARY_FAULT_KAFKA_RESTART_CMD",
+                    "bin/stack restart kafka")), Duration.ZERO, false);
+        }
+
+        /** {@code bin/stack stop <service>}, the outage, {@code bin/stack start <service>}. */
+        static Fault outage(String service, String name, Duration outage) {
+            String variable = "TRIBUTARY_FAULT_" + name;
+            return new Fault(name, List.of(
+                    StackEnv.get(variable + "_STOP_CMD", "bin/stack stop " + service),
+                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, false);
+        }
+
+        /** Runs the first command, waits out the outage (while the load goes on), runs the rest. */
+        void inject(File log) throws Exception {
+            run(commands.get(0), log);
+            if (!outage.isZero()) {
+                // the outage itself is the fault: its length is the point, not a wait for a condition
+                TimeUnit.MILLISECONDS.sleep(outage.toMillis());
+            }
+            for (String command : commands.subList(1, commands.size())) {
+                run(command, log);
+            }
+        }
+
+        static void restoreStack(File log) throws Exception {
+            run(StackEnv.get("TRIBUTARY_FAULT_RESTORE_CMD", "bin/stack up"), log);
+        }
+
+        private static void run(String command, File log) throws Exception {
+            // output appended to a file, never inherited: a restarted server keeps it open, and an inherited
+            // pipe would keep Maven waiting
+            Process p = new ProcessBuilder("bash", "-c", command).directory(StackEnv.repoRoot().toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            if (!p.waitFor(4, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new AssertionError("'" + command + "' failed; see " + log.getAbsolutePath());
+            }
+        }
+    }
+
+    /** The warehouse and the devices index as seen from outside the job. */
+    private record SinkProbe(WarehouseTestSchema warehouse, String index) {
+
+        long warehouseRows() {
+            return warehouse.countOrMinusOne("SELECT count(*) FROM readings");
+        }
+
+        /** Each device's indexed seq; empty while the search server or the index is not there. */
+        Map<String, Long> indexedSeqs() throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + index
+                                    + "/_search?size=10000"))
+                            .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Map<String, Long> seqs = new HashMap<>();
+            if (r.statusCode() != 200) {
+                return seqs;
+            }
+            for (JsonNode hit : JSON.readTree(r.body()).path("hits").path("hits")) {
+                seqs.put(hit.path("_id").asText(), hit.path("_source").path("sequence").asLong());
+            }
+            return seqs;
+        }
+
+        /** Every device indexed at no less than the given seq. */
+        boolean indexedAtLeast(Map<String, Long> lastSeqs) throws Exception {
+            Map<String, Long> indexed = indexedSeqs();
+            return lastSeqs.entrySet().stream().allMatch(e -> indexed.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        }
+
+        void deleteIndex() throws Exception {
+            HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + index)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tributary.pipeline;
+
+import dev.tributary.events.HoverboardReading;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A steady stream of hoverboard readings into the real broker while faults happen: {@code rate} readings a
+ * second, round-robin over {@code devices} devices, each device's readings in seq order (keyed by device and
+ * sent by an idempotent producer, so a broker restart neither reorders nor doubles them). Only acknowledged
+ * readings count as sent; each is tagged with the phase (fault) during which it was sent. Every 40th reading of
+ * a device overheats, so the alert rules have something to say.
+ */
+final class ReadingLoad implements AutoCloseable {
+
+    /** A reading the broker acknowledged, and the phase it was sent in. */
+    record Sent(String device, long seq, String phase) {}
+
+    /** How many readings were acknowledged so far, and each device's highest acknowledged seq. */
+    record Snapshot(int count, Map<String, Long> lastSeqs) {}
+
+    private final String topic;
+    private final int devices;
+    private final int rate;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "reading-load");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> lastSeqs = new ConcurrentHashMap<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private volatile String phase = "before";
+    private long next;
+
+    ReadingLoad(String topic, int devices, int rate) {
+        this.topic = topic;
+        this.devices = devices;
+        this.rate = rate;
+        Properties props = KafkaTestSupport.clientProperties();
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("linger.ms", "5");
+        // a broker restart must delay sends, never fail them: the count of readings in must stay exact
+        props.put("delivery.timeout.ms", "300000");
+        props.put("max.block.ms", "300000");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static boolean overheats(long seq) {
+        return seq % 40 == 20;
+    }
+
+    /** Sends a tenth of the rate every 100 ms until {@link #stop()}. */
+    void start() {
+        int perTick = Math.max(1, rate / 10);
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                for (int i = 0; i < perTick; i++) {
+                    sendNext();
+                }
+            } catch (RuntimeException e) {
+                // an exception would end the schedule silently: remember it, stop() reports it
+                failure.compareAndSet(null, e);
+                throw e;
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Readings sent from now on belong to this phase. */
+    void phase(String name) {
+        this.phase = name;
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(sent.size(), Map.copyOf(lastSeqs));
+    }
+
+    /** Stops sending, waits until every reading handed to the producer is acknowledged, fails if one was not. */
+    void stop() throws Exception {
+        ticker.shutdown();
+        if (!ticker.awaitTermination(1, TimeUnit.MINUTES)) {
+            throw new AssertionError("the load did not stop");
+        }
+        producer.flush();
+        if (failure.get() != null) {
+            throw new AssertionError("a reading could not be sent or was not acknowledged by the broker", failure.get());
+        }
+    }
+
+    /** Every acknowledged reading, after {@link #stop()}. */
+    List<Sent> sent() {
+        synchronized (sent) {
+            return List.copyOf(sent);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        producer.close();
+    }
+
+    private void sendNext() {
+        String device = "device-" + next % devices;
+        long seq = next / devices;
+        next++;
+        String tag = phase;
+        HoverboardReading reading = HoverboardReading.newBuilder().setDeviceId(device).setSeq(seq)
+                .setEventTime(Instant.now()).setBatteryPct(80).setTemperatureC(overheats(seq) ? 90 : 20).build();
+        producer.send(new ProducerRecord<>(topic, device, avro(reading)), (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+                return;
+            }
+            sent.add(new Sent(device, seq, tag));
+            lastSeqs.merge(device, seq, Math::max);
+        });
+    }
+
+    private static byte[] avro(HoverboardReading reading) {
+        try {
+            ByteBuffer b = reading.toByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + reading, e);
+        }
+    }
+}
