@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Small reusable rules for {@link RecordValidator}s; each returns the violation or empty. */
@@ -105,8 +106,8 @@ final class Checks {
 
     /** The first violation of several rules, evaluated lazily in order. */
     @SafeVarargs
-    static Optional<Violation> first(java.util.function.Supplier<Optional<Violation>>... rules) {
-        for (java.util.function.Supplier<Optional<Violation>> rule : rules) {
+    static Optional<Violation> first(Supplier<Optional<Violation>>... rules) {
+        for (Supplier<Optional<Violation>> rule : rules) {
             Optional<Violation> violation = rule.get();
             if (violation.isPresent()) {
                 return violation;

@@ -21,6 +21,11 @@ public final class DeadLetters {
             return new Source(topic, partition, offset, timestampMillis, key);
         }
 
+        /** The coordinates of a record read from Kafka, as the decode operator received it. */
+        public static Source of(RawRecord raw) {
+            return kafka(raw.topic, raw.partition, raw.offset, raw.timestampMillis, raw.key);
+        }
+
         public static Source none() {
             return new Source(null, null, null, null, null);
         }

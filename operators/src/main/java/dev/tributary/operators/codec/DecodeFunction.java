@@ -111,8 +111,7 @@ public final class DecodeFunction<T extends SpecificRecordBase> extends ProcessF
 
     private void reject(RawRecord raw, String code, String reason, Context ctx) {
         metrics.rejected(code);
-        DeadLetters.Source source = DeadLetters.Source.kafka(raw.topic, raw.partition, raw.offset, raw.timestampMillis, raw.key);
-        ctx.output(DEAD_LETTERS, DeadLetters.of(flow, operatorUid, code, reason, source, raw.value));
+        ctx.output(DEAD_LETTERS, DeadLetters.of(flow, operatorUid, code, reason, DeadLetters.Source.of(raw), raw.value));
     }
 
     @Override

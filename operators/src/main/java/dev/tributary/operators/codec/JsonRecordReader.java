@@ -171,7 +171,11 @@ final class JsonRecordReader {
         if (!node.isTextual()) {
             throw wrongType(path, "string", node);
         }
-        String text = node.textValue();
+        return checkText(node.textValue(), path);
+    }
+
+    /** Text no sink can store is rejected here already, with the JSON path (see {@link TextFieldsCheck}). */
+    private static String checkText(String text, String path) throws DecodeFailure {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == 0) {
@@ -263,7 +267,7 @@ final class JsonRecordReader {
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
             String entryPath = path + "[\"" + shown(entry.getKey()) + "\"]";
-            map.put(readString(com.fasterxml.jackson.databind.node.TextNode.valueOf(entry.getKey()), entryPath),
+            map.put(checkText(entry.getKey(), entryPath),
                     readElement(s.getValueType(), entry.getValue(), entryPath));
         }
         return map;

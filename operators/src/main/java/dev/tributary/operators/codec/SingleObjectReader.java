@@ -2,13 +2,13 @@ package dev.tributary.operators.codec;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,8 +34,7 @@ final class SingleObjectReader<T> {
         this.model = model;
         this.history = history;
         store.addSchema(readerSchema);
-        List<Schema> older = history.versionsOf(readerSchema.getFullName());
-        older.forEach(store::addSchema);
+        history.versionsOf(readerSchema.getFullName()).forEach(store::addSchema);
     }
 
     Decoded<T> read(byte[] payload) {
@@ -51,10 +50,8 @@ final class SingleObjectReader<T> {
                     + " is not a known version of " + readerSchema.getFullName() + known);
         }
         try {
-            BoundedDecoder decoder = new BoundedDecoder(
-                    org.apache.avro.io.DecoderFactory.get().binaryDecoder(
-                            payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, null),
-                    payload.length);
+            BoundedDecoder decoder = new BoundedDecoder(DecoderFactory.get().binaryDecoder(
+                    payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, null), payload.length);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 return Decoded.rejected(RejectReason.MALFORMED_AVRO, "trailing bytes after the Avro record (writer schema "
