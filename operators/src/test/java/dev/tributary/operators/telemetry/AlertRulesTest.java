@@ -48,15 +48,7 @@ class AlertRulesTest {
             AlertRules rules, OperatorSubtaskState restoreFrom, long startTime) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(rules), HoverboardReading::getDeviceId, Types.STRING);
-        Fixtures.forbidGenericTypes(harness);
-        harness.setStateBackend(backend.create());
-        harness.setProcessingTime(startTime);
-        harness.setStateTtlProcessingTime(startTime);
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
-        opened.add(harness);
+        opened.add(Fixtures.open(harness, backend, restoreFrom, startTime));
         return harness;
     }
 

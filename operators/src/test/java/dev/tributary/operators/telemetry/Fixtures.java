@@ -5,6 +5,7 @@ import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Trip;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -84,6 +85,23 @@ final class Fixtures {
     /** Makes the harness fail like the cluster (pipeline.generic-types: false) if any state or output needs Kryo. */
     static void forbidGenericTypes(AbstractStreamOperatorTestHarness<?> harness) {
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    }
+
+    /**
+     * Sets a harness up the way every telemetry test runs it — no Kryo, the given state backend, processing time
+     * and state-TTL time at {@code startTime}, optionally restored from a snapshot — and opens it.
+     */
+    static <H extends AbstractStreamOperatorTestHarness<?>> H open(
+            H harness, Backend backend, OperatorSubtaskState restoreFrom, long startTime) throws Exception {
+        forbidGenericTypes(harness);
+        harness.setStateBackend(backend.create());
+        harness.setProcessingTime(startTime);
+        harness.setStateTtlProcessingTime(startTime);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
     }
 
     static <T> List<T> side(AbstractStreamOperatorTestHarness<?> harness, OutputTag<T> tag) {

@@ -55,15 +55,7 @@ class SequenceOrdererTest {
             SequenceOrderer orderer, OperatorSubtaskState restoreFrom, long startTime) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(orderer), HoverboardReading::getDeviceId, Types.STRING);
-        Fixtures.forbidGenericTypes(harness);
-        harness.setStateBackend(backend.create());
-        harness.setProcessingTime(startTime);
-        harness.setStateTtlProcessingTime(startTime);
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
-        opened.add(harness);
+        opened.add(Fixtures.open(harness, backend, restoreFrom, startTime));
         return harness;
     }
 

@@ -68,15 +68,7 @@ class TripEnricherTest {
     private <I2> KeyedTwoInputStreamOperatorTestHarness<String, Trip, I2, Trip> open(
             KeyedTwoInputStreamOperatorTestHarness<String, Trip, I2, Trip> harness,
             OperatorSubtaskState restoreFrom, long startTime) throws Exception {
-        Fixtures.forbidGenericTypes(harness);
-        harness.setStateBackend(backend.create());
-        harness.setProcessingTime(startTime);
-        harness.setStateTtlProcessingTime(startTime);
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
-        opened.add(harness);
+        opened.add(Fixtures.open(harness, backend, restoreFrom, startTime));
         return harness;
     }
 
