@@ -1,15 +1,10 @@
 package dev.tributary.pipeline;
 
-import dev.tributary.testing.StackEnv;
+import dev.tributary.testing.PgTestSchema;
 
 import java.io.File;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,64 +13,35 @@ import java.util.List;
  */
 public final class WarehouseTestSchema {
 
-    private final String schema;
-    private final String url;
+    private final PgTestSchema schema;
 
-    private WarehouseTestSchema(String schema) {
+    private WarehouseTestSchema(PgTestSchema schema) {
         this.schema = schema;
-        String base = StackEnv.pgUrl();
-        this.url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** A new, empty schema (dropped first if a previous run left it behind). */
     public static WarehouseTestSchema fresh(String schema) throws SQLException {
-        WarehouseTestSchema db = new WarehouseTestSchema(schema);
-        try (Connection c = DriverManager.getConnection(StackEnv.pgUrl(), StackEnv.pgUser(), StackEnv.pgPassword());
-             Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        return db;
+        return new WarehouseTestSchema(PgTestSchema.fresh(schema));
     }
 
     /** Drops the schema and everything in it (a test's cleanup). */
     public void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(StackEnv.pgUrl(), StackEnv.pgUser(), StackEnv.pgPassword());
-             Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        schema.drop();
     }
 
     /** The JDBC URL for the job's {@code warehouse.jdbc-url}. */
     public String url() {
-        return url;
+        return schema.url();
     }
 
     /** Each row of the query as its columns joined by '|'. */
     public List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, StackEnv.pgUser(), StackEnv.pgPassword());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(row.toString());
-            }
-        }
-        return out;
+        return schema.rows(sql);
     }
 
     /** The first column of the query's first row; -1 while the database or the table is not there (yet). */
     public long countOrMinusOne(String sql) {
-        try {
-            List<String> rows = rows(sql);
-            return rows.isEmpty() ? -1 : Long.parseLong(rows.get(0));
-        } catch (SQLException e) {
-            return -1;
-        }
+        return schema.countOrMinusOne(sql);
     }
 
     /**

@@ -1,14 +1,11 @@
 package dev.tributary.sinks.redshift;
 
+import dev.tributary.testing.PgTestSchema;
 import dev.tributary.testing.StackEnv;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -18,24 +15,19 @@ import java.util.function.BooleanSupplier;
  */
 final class TestDatabase {
 
-    private final String schema;
-    private final String url;
+    private final PgTestSchema schema;
 
-    private TestDatabase(String schema) {
+    private TestDatabase(PgTestSchema schema) {
         this.schema = schema;
-        String base = StackEnv.pgUrl();
-        this.url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** A new, empty schema (dropped first if a previous run left it behind). */
     static TestDatabase freshSchema(String schema) throws SQLException {
-        TestDatabase db = new TestDatabase(schema);
-        db.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema);
-        return db;
+        return new TestDatabase(PgTestSchema.fresh(schema));
     }
 
     String url() {
-        return url;
+        return schema.url();
     }
 
     static String user() {
@@ -47,47 +39,23 @@ final class TestDatabase {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user(), password());
+        return schema.connect();
     }
 
     void execute(String... statements) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
+        schema.execute(statements);
     }
 
     long count(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return schema.count(sql);
     }
 
-    /** Each row of the query as a string of its columns joined by '|'. */
     List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(row.toString());
-            }
-        }
-        return out;
+        return schema.rows(sql);
     }
 
-    /** Like {@link #count}, but a database that is restarting counts as -1 instead of failing. */
     long countOrMinusOne(String sql) {
-        try {
-            return count(sql);
-        } catch (SQLException e) {
-            return -1;
-        }
+        return schema.countOrMinusOne(sql);
     }
 
     /** Polls the condition every 50 ms until it holds; fails when the deadline passes first. */
