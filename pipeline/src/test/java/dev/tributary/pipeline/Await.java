@@ -35,4 +35,17 @@ public final class Await {
             Thread.sleep(200);
         }
     }
+
+    /**
+     * Polls like {@link #until} but returns false at the deadline instead of failing, for a test that then reports
+     * everything it observed before it fails.
+     */
+    public static boolean untilOrTimeout(Duration deadline, Condition condition) throws InterruptedException {
+        try {
+            until("", deadline, condition);
+            return true;
+        } catch (AssertionError timedOut) {
+            return false;
+        }
+    }
 }

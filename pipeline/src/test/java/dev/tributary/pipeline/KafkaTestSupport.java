@@ -8,10 +8,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /** Topics, producers and read_committed consumers against the local stack's real broker. */
@@ -61,16 +64,33 @@ public final class KafkaTestSupport {
         send(topic, partition, records);
     }
 
+    /**
+     * Sends key/value pairs in order (the key's hash picks the partition) and returns where each one landed, so a
+     * test can match what the job reports (e.g. a dead letter's source offset) to the record it sent.
+     */
+    public static List<RecordMetadata> produceReturningOffsets(String topic, Collection<Map.Entry<String, byte[]>> records)
+            throws Exception {
+        return send(topic, null, records);
+    }
+
     /** A null partition leaves the choice to Kafka's default partitioner (the key's hash). */
-    private static void send(String topic, Integer partition, Collection<Map.Entry<String, byte[]>> records) throws Exception {
+    private static List<RecordMetadata> send(String topic, Integer partition, Collection<Map.Entry<String, byte[]>> records)
+            throws Exception {
         Properties props = clientProperties();
         props.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Map.Entry<String, byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, partition, r.getKey() == null ? null : r.getKey().getBytes(), r.getValue()));
+                sent.add(producer.send(new ProducerRecord<>(topic, partition,
+                        r.getKey() == null ? null : r.getKey().getBytes(StandardCharsets.UTF_8), r.getValue())));
             }
             producer.flush();
+            List<RecordMetadata> metadata = new ArrayList<>();
+            for (Future<RecordMetadata> f : sent) {
+                metadata.add(f.get());
+            }
+            return metadata;
         }
     }
 

@@ -7,7 +7,12 @@ import dev.tributary.events.Observation;
 import dev.tributary.operators.codec.AvroTypes;
 import dev.tributary.operators.codec.DeadLetters;
 import dev.tributary.operators.codec.Decoded;
+import dev.tributary.operators.codec.CodecLimits;
 import dev.tributary.operators.codec.EventCodec;
+import dev.tributary.operators.codec.RecordValidator;
+import dev.tributary.operators.codec.RejectReason;
+import dev.tributary.operators.codec.ValidatorRegistry;
+import dev.tributary.operators.codec.Violation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,15 +24,18 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -49,6 +57,10 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", AvroTypes.of(DeadLetter.class));
     public static final String MALFORMED_CSV = "MALFORMED_CSV";
     public static final String EMPTY_FILE = "EMPTY_FILE";
+    /** Metric: files rejected, and {@code landedFilesRejected_<CODE>} per reason code. */
+    public static final String REJECTED_FILES = "landedFilesRejected";
+    /** A longer line is OVERSIZED: the same bound as a Kafka message, so a row fits either way. */
+    static final int MAX_LINE_CHARS = CodecLimits.DEFAULTS.maxPayloadBytes();
 
     /** The first bad line of a file: reason code, reason (with the line number) and the line itself. */
     private record Failure(String code, String reason, String line) {}
@@ -58,9 +70,12 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     private final String job;
     private final String operator;
     private transient EventCodec<Observation> codec;
+    private transient RecordValidator<Observation> validator;
     private transient ObjectMapper json;
     private transient Counter parsed;
     private transient Counter rejectedFiles;
+    /** Per reason code, created when a reason first occurs (as the decode operators' rejected_&lt;CODE&gt;). */
+    private transient Map<String, Counter> rejectedByReason;
 
     public ObservationFileParser(URI rawZone, String job, String operator) {
         this.rawZone = rawZone;
@@ -77,9 +92,11 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     @Override
     public void open(OpenContext openContext) {
         codec = EventCodec.forType(Observation.class);
+        validator = ValidatorRegistry.defaults().forType(Observation.class);
         json = new ObjectMapper();
         parsed = getRuntimeContext().getMetricGroup().counter("landedObservations");
-        rejectedFiles = getRuntimeContext().getMetricGroup().counter("landedFilesRejected");
+        rejectedFiles = getRuntimeContext().getMetricGroup().counter(REJECTED_FILES);
+        rejectedByReason = new HashMap<>();
     }
 
     @Override
@@ -100,6 +117,8 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
             ctx.output(CATALOG, update(entry, now, true, null, rows[0]));
         } else {
             rejectedFiles.inc();
+            rejectedByReason.computeIfAbsent(failure.code(),
+                    code -> getRuntimeContext().getMetricGroup().counter(REJECTED_FILES + "_" + code)).inc();
             ctx.output(CATALOG, update(entry, now, false, failure.code() + ": " + failure.reason(), 0));
             ctx.output(DEAD_LETTERS, DeadLetters.of("lake", operator, failure.code(),
                     "landed file " + entry.getOriginalName() + " (" + entry.getObjectKey() + "), " + failure.reason(),
@@ -112,13 +131,16 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     private Failure scan(CatalogEntry entry, Consumer<Observation> sink) throws IOException {
         boolean csv = entry.getOriginalName().toLowerCase(Locale.ROOT).endsWith(".csv");
         ContentAddressedStore store = new ContentAddressedStore(rawZone);
+        long number = 0;
         try (FSDataInputStream in = store.pathOf(entry.getObjectKey()).getFileSystem().open(store.pathOf(entry.getObjectKey()));
-             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+             // REPORT, not the JDK's default REPLACE: invalid UTF-8 must reject the file, not turn into U+FFFD silently
+             InputStreamReader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
+            BoundedLines lines = new BoundedLines(text, MAX_LINE_CHARS);
             List<String> header = null;
             String line;
-            long number = 0;
             long rows = 0;
-            while ((line = lines.readLine()) != null) {
+            while ((line = lines.next()) != null) {
                 number++;
                 if (line.isBlank()) {
                     continue;
@@ -142,10 +164,21 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
                 if (decoded instanceof Decoded.Rejected<Observation> r) {
                     return new Failure(r.reasonCode(), "line " + number + ": " + r.reason(), line);
                 }
-                sink.accept(((Decoded.Ok<Observation>) decoded).value());
+                Observation observation = ((Decoded.Ok<Observation>) decoded).value();
+                // the same rules as the topics' decode operators, so a file is all or nothing for them too
+                Optional<Violation> violation = validator.validate(observation);
+                if (violation.isPresent()) {
+                    return new Failure(RejectReason.INVALID_VALUE, "line " + number + ": " + violation.get().reason(), line);
+                }
+                sink.accept(observation);
                 rows++;
             }
             return rows == 0 ? new Failure(EMPTY_FILE, "no observation rows", "") : null;
+        } catch (BoundedLines.LineTooLongException e) {
+            return new Failure(RejectReason.OVERSIZED, "line " + (number + 1) + ": " + e.getMessage(), e.start());
+        } catch (CharacterCodingException e) {
+            // the decoder reads ahead of the lines handed out, so the line number is where the scan stood
+            return new Failure(RejectReason.INVALID_UTF8, "not valid UTF-8 at or after line " + (number + 1), "");
         }
     }
 

@@ -29,7 +29,11 @@ class ObservationFileParserTest {
 
     /** Stores the file through the landing reader, as the flow does, and returns its catalog entry. */
     private CatalogEntry land(String name, String content) throws Exception {
-        java.nio.file.Path file = Files.writeString(dir.resolve(name), content);
+        return land(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private CatalogEntry land(String name, byte[] content) throws Exception {
+        java.nio.file.Path file = Files.write(dir.resolve(name), content);
         var reader = new LandingFormat(dir.resolve("raw").toUri(), "job", "lake-landing-source").createReader(new Configuration(),
                 new FileSourceSplit("1", new Path(file.toUri()), 0, Files.size(file), 0, Files.size(file)));
         return reader.readBatch().next().getRecord();
@@ -100,6 +104,30 @@ class ObservationFileParserTest {
                     .readBatch().next().getRecord()));
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(ObservationFileParser.CATALOG)).isNull();
+        }
+    }
+
+    private static final String ROW = "{\"occurrenceId\":\"%s\",\"source\":\"obis\",\"kingdom\":\"Animalia\","
+            + "\"scientificName\":\"%s\",\"eventTime\":\"2026-11-21T10:00:00Z\"%s}\n";
+
+    @Test
+    void hostileFilesAreRejectedWholeWithTheCodecsReasonCodes() throws Exception {
+        byte[] invalidUtf8 = (String.format(ROW, "u1", "Delphinus", "") + String.format(ROW, "u2", "Delphinus \u00ff", ""))
+                .getBytes(StandardCharsets.ISO_8859_1); // a lone 0xFF byte: not UTF-8
+        String outOfRange = String.format(ROW, "v1", "Delphinus", "") + String.format(ROW, "v2", "Delphinus", ",\"latitude\":999");
+        String endlessLine = String.format(ROW, "l1", "Delphinus", "") + "{\"x\":\"" + "a".repeat(ObservationFileParser.MAX_LINE_CHARS);
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(land("invalid-utf8.jsonl", invalidUtf8)));
+            h.processElement(new StreamRecord<>(land("out-of-range.jsonl", outOfRange)));
+            h.processElement(new StreamRecord<>(land("endless.jsonl", endlessLine)));
+
+            assertThat(h.extractOutputValues()).as("all or nothing per file: the valid first rows too").isEmpty();
+            List<DeadLetter> dead = h.getSideOutput(ObservationFileParser.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+            assertThat(dead).extracting(DeadLetter::getReasonCode).containsExactly("INVALID_UTF8", "INVALID_VALUE", "OVERSIZED");
+            assertThat(dead.get(0).getReason()).contains("invalid-utf8.jsonl", "not valid UTF-8");
+            assertThat(dead.get(1).getReason()).contains("line 2", "latitude");
+            assertThat(dead.get(2).getReason()).contains("line 2", "longer than");
+            assertThat(dead.get(2).getPayloadSize()).as("only the start of the endless line is kept").isLessThan(2048);
         }
     }
 }
