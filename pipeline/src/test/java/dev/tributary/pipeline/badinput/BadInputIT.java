@@ -575,7 +575,7 @@ class BadInputIT {
     /** vertex/operator → "Type.rejected_CODE" → sum over subtasks, for every "Decode <Type>" operator. */
     private static Map<String, Map<String, Long>> rejectedPerDecodeOperator(URI rest, JobClient job) throws Exception {
         Map<String, Map<String, Long>> result = new TreeMap<>();
-        String jobPath = rest + "jobs/" + job.getJobID();
+        String jobPath = rest.resolve("/jobs/" + job.getJobID()).toString();
         for (JsonNode vertex : JSON.readTree(http(jobPath, null)).path("vertices")) {
             String vertexPath = jobPath + "/vertices/" + vertex.path("id").asText() + "/metrics";
             List<String> ids = new ArrayList<>();
@@ -603,7 +603,7 @@ class BadInputIT {
     }
 
     private static long jobMetric(URI rest, JobClient job, String name) throws Exception {
-        JsonNode values = JSON.readTree(http(rest + "jobs/" + job.getJobID() + "/metrics?get=" + name, null));
+        JsonNode values = JSON.readTree(http(rest.resolve("/jobs/" + job.getJobID() + "/metrics?get=" + name).toString(), null));
         return (long) Double.parseDouble(values.get(0).path("value").asText());
     }
 
