@@ -24,6 +24,7 @@ import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.TributarySinks;
+import dev.tributary.pipeline.lake.ObservationFileParser;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,6 +155,7 @@ class BadInputIT {
 
                 assertValidRecordsReachedTheirSinksOnce(expected, validated, out, warehouse, indexSuffix, run);
                 assertDecodeMetrics(rest, job, corpus);
+                assertLakeAndDownloadMetrics(rest, job, corpus);
 
                 // nothing more arrived since: exactly one dead letter per hostile input, every valid record once
                 assertThat(KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), Duration.ofMinutes(1))).hasSize((int) deadCases);
@@ -575,13 +577,63 @@ class BadInputIT {
     /** vertex/operator → "Type.rejected_CODE" → sum over subtasks, for every "Decode <Type>" operator. */
     private static Map<String, Map<String, Long>> rejectedPerDecodeOperator(URI rest, JobClient job) throws Exception {
         Map<String, Map<String, Long>> result = new TreeMap<>();
+        operatorMetrics(rest, job, "Decode_\\w+\\.rejected_\\w+").forEach((vertexAndId, value) -> {
+            String[] parts = vertexAndId.split("[/.]");
+            String type = parts[1].substring("Decode_".length());
+            result.computeIfAbsent(parts[0] + "/" + type, k -> new TreeMap<>()).merge(type + "." + parts[2], value, Long::sum);
+        });
+        return result;
+    }
+
+    /**
+     * The lake's parse operator counts rejected files per reason; the download operator counts failed attempts per
+     * reason (retryable reasons once per attempt, so at least once per asset).
+     */
+    private static void assertLakeAndDownloadMetrics(URI rest, JobClient job, List<HostileCorpus.Case> corpus) throws Exception {
+        Map<String, Long> landed = new TreeMap<>();
+        Map<String, Long> downloads = new TreeMap<>();
+        for (HostileCorpus.Case c : corpus) {
+            if (c.source().equals(HostileCorpus.LANDING)) {
+                landed.merge(ObservationFileParser.REJECTED_FILES + "_" + c.reason(), 1L, Long::sum);
+            } else if (c.source().equals(HostileCorpus.ASSET_URL)) {
+                downloads.merge(c.reason(), 1L, Long::sum);
+            }
+        }
+        Map<String, Long> landedActual = new TreeMap<>();
+        Map<String, Long> downloadsActual = new TreeMap<>();
+        boolean counted = Await.untilOrTimeout(Duration.ofMinutes(1), () -> {
+            landedActual.clear();
+            operatorMetrics(rest, job, "[^.]+\\." + ObservationFileParser.REJECTED_FILES + "_\\w+")
+                    .forEach((k, v) -> landedActual.merge(k.substring(k.lastIndexOf('.') + 1), v, Long::sum));
+            downloadsActual.clear();
+            operatorMetrics(rest, job, "[^.]+\\.reason\\.\\w+\\.downloadsFailed")
+                    .forEach((k, v) -> downloadsActual.merge(k.split("\\.")[2], v, Long::sum));
+            return landedActual.equals(landed) && downloads.entrySet().stream().allMatch(e -> retryable(e.getKey())
+                    ? downloadsActual.getOrDefault(e.getKey(), 0L) >= e.getValue()
+                    : downloadsActual.getOrDefault(e.getKey(), 0L).equals(e.getValue()));
+        });
+        System.out.println("landed files rejected: " + landedActual + "; failed download attempts: " + downloadsActual);
+        assertThat(landedActual).as("landed files rejected per reason").isEqualTo(landed);
+        assertThat(counted).as("failed downloads per reason %s, expected at least %s", downloadsActual, downloads).isTrue();
+    }
+
+    private static boolean retryable(String reason) {
+        return dev.tributary.sinks.assets.FailureReason.valueOf(reason).retryable();
+    }
+
+    /**
+     * "vertexId/operator.metric" → value summed over subtasks, for every operator metric whose id without the
+     * subtask index matches {@code regex} (the REST API replaces spaces in operator names by underscores).
+     */
+    private static Map<String, Long> operatorMetrics(URI rest, JobClient job, String regex) throws Exception {
+        Map<String, Long> result = new TreeMap<>();
         String jobPath = rest.resolve("/jobs/" + job.getJobID()).toString();
         for (JsonNode vertex : JSON.readTree(http(jobPath, null)).path("vertices")) {
             String vertexPath = jobPath + "/vertices/" + vertex.path("id").asText() + "/metrics";
             List<String> ids = new ArrayList<>();
             for (JsonNode m : JSON.readTree(http(vertexPath, null))) {
                 String id = m.path("id").asText();
-                if (id.matches("\\d+\\.Decode_\\w+\\.rejected(_\\w+)?")) {
+                if (id.matches("\\d+\\." + regex)) {
                     ids.add(id);
                 }
             }
@@ -591,12 +643,9 @@ class BadInputIT {
             JsonNode values = JSON.readTree(http(vertexPath + "?get=" + URLEncoder.encode(String.join(",", ids),
                     StandardCharsets.UTF_8), null));
             for (JsonNode v : values) {
-                String[] parts = v.path("id").asText().split("\\.");
-                String type = parts[1].substring("Decode_".length());
-                Map<String, Long> counters = result.computeIfAbsent(vertex.path("id").asText() + "/" + type, k -> new TreeMap<>());
-                if (!parts[2].equals("rejected")) {
-                    counters.merge(type + "." + parts[2], (long) Double.parseDouble(v.path("value").asText()), Long::sum);
-                }
+                String id = v.path("id").asText();
+                result.merge(vertex.path("id").asText() + "/" + id.substring(id.indexOf('.') + 1),
+                        (long) Double.parseDouble(v.path("value").asText()), Long::sum);
             }
         }
         return result;
