@@ -24,6 +24,13 @@ class JobSettingsTest {
     }
 
     @Test
+    void theDownloadSsrfGuardIsOnByDefault() {
+        JobSettings settings = JobSettings.parse(Map.of(), Map.of());
+        assertThat(settings.get(JobSettings.ASSETS_ALLOW_PRIVATE)).as("private networks refused").isFalse();
+        assertThat(settings.get(JobSettings.ASSETS_ALLOWED_HOSTS)).as("no host exempted").isEmpty();
+    }
+
+    @Test
     void argumentsOverrideTheFileAndParseTypes() {
         Arguments args = Arguments.parse(new String[] {
                 "--flows", "integration, telemetry", "--kafka.transaction-timeout=2min", "--decode.max-payload", "64kb"});
