@@ -59,7 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * announce → stored → broadcast → request → delivered, each exactly once; hostile, oversized, slow and
  * wrong-type assets each end FAILED with their reason while the job keeps running.
  */
-class AssetsFlowIT {
+public class AssetsFlowIT {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -215,6 +215,15 @@ class AssetsFlowIT {
     }
 
     static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse) {
+        return JobSettings.parse(rawSettings(topics, out, warehouse), secrets());
+    }
+
+    /**
+     * The assets flow on the stack: these topics (status, broadcast, delivered in {@code out}), S3Proxy, the warehouse
+     * schema, Elasticsearch, only 127.0.0.1 allow-listed, small limits and quick retries. Secrets as
+     * {@code ${env:...}} references resolved by {@link #secrets()}.
+     */
+    public static Map<String, String> rawSettings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse) {
         Map<String, String> s = new LinkedHashMap<>(topics.settings());
         s.put("flows", "assets");
         s.put("topics.assets-status", out.get(0));
@@ -236,8 +245,13 @@ class AssetsFlowIT {
         s.put("warehouse.user", StackEnv.pgUser());
         s.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
         s.put("search.url", StackEnv.esUrl());
-        return JobSettings.parse(s, Map.of("TRIBUTARY_S3_ACCESS_KEY", StackEnv.s3AccessKey(),
-                "TRIBUTARY_S3_SECRET_KEY", StackEnv.s3SecretKey(), "TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        return s;
+    }
+
+    /** The environment the settings' {@code ${env:...}} references are resolved from. */
+    public static Map<String, String> secrets() {
+        return Map.of("TRIBUTARY_S3_ACCESS_KEY", StackEnv.s3AccessKey(), "TRIBUTARY_S3_SECRET_KEY", StackEnv.s3SecretKey(),
+                "TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword());
     }
 
     private static AssetAnnounced announcement(String id, String url, String type, long version) {
