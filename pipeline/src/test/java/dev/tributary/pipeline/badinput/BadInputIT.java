@@ -148,7 +148,7 @@ class BadInputIT {
                 observeDeadLetters(corpus, topics.deadLetter(), observed);
                 observeFailedAssets(corpus, out.get(0), observed);
                 List<String> validated = keysUntil(topics.validated(), expected.validatedKeys.size());
-                observeAccepted(corpus, validated, observed);
+                observeAccepted(validated, observed);
 
                 printSummary(corpus, observed);
                 corpus.forEach(c -> assertThat(observed.get(c.id())).as("outcome of %s", c.id())
@@ -433,7 +433,7 @@ class BadInputIT {
         return failed;
     }
 
-    private void observeAccepted(List<HostileCorpus.Case> corpus, List<String> validatedKeys,
+    private void observeAccepted(List<String> validatedKeys,
             Map<String, List<String>> observed) {
         for (Sent s : sent) {
             if (s.hostile() != null && s.hostile().outcome() == HostileCorpus.Outcome.ACCEPTED

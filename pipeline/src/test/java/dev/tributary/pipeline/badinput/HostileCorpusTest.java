@@ -1,9 +1,12 @@
 package dev.tributary.pipeline.badinput;
 
+import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.CodecLimits;
 import dev.tributary.operators.codec.DecodeFunction;
 import dev.tributary.operators.codec.RawRecord;
+
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
@@ -33,9 +36,10 @@ class HostileCorpusTest {
                 .filter(c -> c.isKafka() || c.source().equals(HostileCorpus.ASSET_URL)).toList();
         StringBuilder wrong = new StringBuilder();
         for (HostileCorpus.Case c : cases) {
-            Class<? extends SpecificRecordBase> type = c.isKafka() ? c.type() : dev.tributary.events.AssetAnnounced.class;
-            byte[] bytes = c.isKafka() ? c.bytes() : HostileCorpus.patched(type,
-                    "{\"url\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(c.url("http://127.0.0.1:1", 1)) + "}");
+            // a hostile URL is a valid announcement: it must pass decoding and fail only in the download operator
+            Class<? extends SpecificRecordBase> type = c.isKafka() ? c.type() : AssetAnnounced.class;
+            byte[] bytes = c.isKafka() ? c.bytes()
+                    : HostileCorpus.patched(type, "{\"url\":" + TextNode.valueOf(c.url("http://127.0.0.1:1", 1)) + "}");
             String actual = decode(type, bytes);
             String expected = c.outcome() == HostileCorpus.Outcome.DEAD_LETTER ? "dead:" + c.reason() : "accepted";
             if (!actual.equals(expected)) {
