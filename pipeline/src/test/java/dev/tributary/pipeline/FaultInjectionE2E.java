@@ -2,6 +2,7 @@ package dev.tributary.pipeline;
 
 import dev.tributary.events.Alert;
 import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.testing.StackEnv;
 
@@ -10,6 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.File;
 import java.net.URI;
@@ -22,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,25 +38,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection suite, short version for CI, on the real session cluster: {@code bin/flink run} the shaded
- * jar with the telemetry and integration flows on fresh topics, a warehouse schema and a devices index of its
- * own, feed readings continuously ({@link ReadingLoad}) and, while the load runs, inject one fault after the
- * other, each only once the job has caught up with the previous one:
+ * jar with the telemetry, integration and lake flows on fresh topics, a warehouse schema, a devices index and a
+ * raw-zone prefix on S3 of its own, feed readings continuously ({@link ReadingLoad}) and, while the load runs,
+ * inject one fault after the other, each only once the job has caught up with the previous one:
  * <ol>
  *   <li>kill -9 of the TaskManager, then a new one ({@code bin/stack up flink} starts only the missing one);</li>
+ *   <li>kill -9 of the JobManager, then a new one: the cluster's ZooKeeper HA service hands it the job, which
+ *       must come back with the same id, restored from its latest checkpoint;</li>
  *   <li>a restart of the Kafka broker;</li>
  *   <li>PostgreSQL stopped for {@code TRIBUTARY_FAULT_OUTAGE} (default 30 s);</li>
- *   <li>the search server stopped for the same time.</li>
+ *   <li>the search server stopped for the same time;</li>
+ *   <li>the S3 API server stopped for the same time.</li>
  * </ol>
  * After the load, once the sinks have settled, every sink is checked for each reading exactly once: the
  * warehouse {@code readings} table (unique (device, seq), one row per reading sent), the validated topic read
- * with {@code read_committed}, the devices index (every device at its last seq) and the alerts (the ones the
- * data implies, ids unique, in Kafka and in the warehouse). The test prints a table per fault: records in,
- * records out per sink, duplicates, losses, restarts and recovery times.
+ * with {@code read_committed}, the raw zone (each reading in exactly one committed part file), the devices
+ * index (every device at its last seq) and the alerts (the ones the data implies, ids unique, in Kafka and in
+ * the warehouse). The test prints a table per fault: records in, records out per sink, duplicates, losses,
+ * restarts and recovery times.
  *
  * <p>Every command comes from an environment variable whose default is what CI runs from the checkout root
  * (see {@link Fault}); the stack is brought back up ({@code TRIBUTARY_FAULT_RESTORE_CMD}, default
- * {@code bin/stack up}) whatever the outcome. The JobManager is not restarted: the local cluster runs without
- * high availability, so a restarted JobManager forgets its jobs (see README "Reliability").
+ * {@code bin/stack up}) whatever the outcome.
  */
 class FaultInjectionE2E {
 
@@ -65,26 +73,36 @@ class FaultInjectionE2E {
         Duration outage = Duration.ofSeconds(Long.parseLong(StackEnv.get("TRIBUTARY_FAULT_OUTAGE_SECONDS", "30")));
         int rate = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_READINGS_PER_SECOND", "30"));
         int devices = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_DEVICES", "40"));
-        List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.kafkaRestart(),
-                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage));
+        List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.jobManagerKill(), Fault.kafkaRestart(),
+                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage),
+                Fault.outage("s3", "S3", outage));
 
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         FreshTopics topics = FreshTopics.create(2);
         WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("e2e_faults_" + suffix);
         String devicesIndex = "devices-e2e-faults-" + suffix;
-        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex);
+        String lakePrefix = "e2e-faults-" + suffix;
+        String catalogTopic = KafkaTestSupport.createTopics(2, "catalog").get(0);
+        S3Client s3 = S3TestSupport.client();
+        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex, s3, lakePrefix + "/raw/events/");
 
         List<String> args = new ArrayList<>(List.of(
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
                 "--job.name", "fault-injection-e2e " + topics.hoverboard(),
-                "--flows", "integration,telemetry",
+                "--flows", "integration,telemetry,lake",
                 "--warehouse.jdbc-url", warehouse.url(),
                 "--warehouse.flush-interval", "500ms",
                 "--search.url", StackEnv.esUrl(),
                 "--telemetry.devices-index", devicesIndex,
                 // silence is wall-clock time, and outages are silences: kept out of reach so the alerts depend on
                 // the data alone
-                "--telemetry.alerts.silent-after", "1h"));
+                "--telemetry.alerts.silent-after", "1h",
+                // the raw zone on the stack's S3 API server, which the S3 outage takes away; the landing area
+                // stays empty (the lake flow lists it all the same)
+                "--lake.raw-zone", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/raw",
+                "--lake.landing", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/landing",
+                "--lake.catalog-index", "catalog-e2e-faults-" + suffix,
+                "--topics.catalog", catalogTopic));
         args.addAll(topics.arguments());
 
         List<FaultReport> reports = new ArrayList<>();
@@ -105,27 +123,37 @@ class FaultInjectionE2E {
                 load.phase(fault.name());
                 long restartsBefore = restarts(job);
                 long restoredBefore = restoredCheckpoint(job);
+                long latestBefore = latestCheckpoint(job);
                 Instant start = Instant.now();
                 fault.inject(new File("target/fault-" + fault.name() + ".log"));
                 Instant ended = Instant.now();
                 ReadingLoad.Snapshot sentByEnd = load.snapshot();
-                // a killed TaskManager always restarts the job: wait for that restart, not the stale RUNNING
+                // a killed TaskManager always restarts the job: wait for that restart, not the stale RUNNING; a
+                // new JobManager starts a new JobMaster (its restart count begins at 0) that restores the job
                 Await.until("the job running again after " + fault.name(), CATCH_UP,
-                        () -> allRunning(SessionCluster.get("/jobs/" + job))
-                                && (!fault.restartsJob() || restarts(job) > restartsBefore));
+                        () -> allRunning(SessionCluster.get("/jobs/" + job)) && switch (fault.recovery()) {
+                            case RIDE_OUT -> true;
+                            case RESTART -> restarts(job) > restartsBefore;
+                            case NEW_JOB_MASTER -> restoredCheckpoint(job) != restoredBefore;
+                        });
                 Instant running = Instant.now();
                 Await.until("the sinks caught up after " + fault.name(), CATCH_UP,
-                        () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs()));
+                        () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs())
+                                && sinks.rawEvents() >= sentByEnd.count());
                 Instant caughtUp = Instant.now();
                 long restored = restoredCheckpoint(job);
                 boolean restoredNow = restored != restoredBefore;
-                if (fault.restartsJob()) {
-                    assertThat(restored).as("after %s the job restored from a checkpoint", fault.name()).isPositive();
+                if (fault.recovery() != Recovery.RIDE_OUT) {
                     assertThat(restoredNow).as("after %s the job restored from a new checkpoint", fault.name()).isTrue();
+                    assertThat(restored).as("after %s the job restored from its latest checkpoint (chk-%d when the "
+                            + "fault began, or a later one)", fault.name(), latestBefore).isGreaterThanOrEqualTo(latestBefore)
+                            .isPositive();
                 }
                 reports.add(new FaultReport(fault.name(), Duration.between(start, ended),
                         Duration.between(start, running), Duration.between(start, caughtUp),
-                        restarts(job) - restartsBefore, restoredNow ? "chk-" + restored : "-"));
+                        fault.recovery() == Recovery.NEW_JOB_MASTER ? "new JM"
+                                : String.valueOf(restarts(job) - restartsBefore),
+                        restoredNow ? "chk-" + restored : "-"));
             }
             load.phase("after");
             int tail = load.snapshot().count() + 5 * rate;
@@ -142,6 +170,7 @@ class FaultInjectionE2E {
             // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
             Await.until("every device indexed at its last seq", CATCH_UP, () -> sinks.indexedAtLeast(lastSeqs));
+            Await.until("every reading in the raw zone", CATCH_UP, () -> sinks.rawEvents() >= sent.size());
             KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= sent.size());
             KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
             Await.until("every alert in the warehouse", CATCH_UP,
@@ -162,10 +191,15 @@ class FaultInjectionE2E {
                 alertIds.merge(Alert.getDecoder().decode(ByteBuffer.wrap(r.value())).getAlertId(), 1, Integer::sum);
             }
             List<String> warehouseAlerts = warehouse.rows("SELECT alert_id FROM alerts");
+            Map<String, Integer> raw = sinks.rawReadings();
             Map<String, Long> indexed = sinks.indexedSeqs();
             int deadLetters = KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), CATCH_UP).size();
 
-            System.out.println(table(reports, sent, stored, validated));
+            Map<String, Map<String, Integer>> outputs = new LinkedHashMap<>();
+            outputs.put("warehouse", stored);
+            outputs.put("validated", validated);
+            outputs.put("raw-zone", raw);
+            System.out.println(table(reports, sent, outputs));
             System.out.printf(Locale.ROOT, "devices index: %d of %d devices at their last seq; alerts: %d expected, "
                             + "%d in Kafka (%d distinct), %d in the warehouse (%d distinct); dead letters: %d%n",
                     lastSeqs.entrySet().stream().filter(e -> e.getValue().equals(indexed.get(e.getKey()))).count(),
@@ -180,6 +214,9 @@ class FaultInjectionE2E {
             assertThat(stored.keySet()).isEqualTo(sentKeys);
             assertThat(validated.keySet()).as("validated topic: each reading sent").isEqualTo(sentKeys);
             assertThat(validated).as("validated topic: each reading once")
+                    .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(raw.keySet()).as("raw zone: each reading sent").isEqualTo(sentKeys);
+            assertThat(raw).as("raw zone: each reading in one committed part file, once")
                     .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
             assertThat(indexed).as("devices index: every device at its last seq").isEqualTo(lastSeqs);
             assertThat(alertIds.keySet()).as("alerts topic: the alerts the data implies").isEqualTo(expectedAlerts);
@@ -198,7 +235,9 @@ class FaultInjectionE2E {
                 if (passed) {
                     warehouse.drop();
                     sinks.deleteIndex();
+                    sinks.deleteRawZone();
                 }
+                s3.close();
             }
         }
     }
@@ -226,6 +265,12 @@ class FaultInjectionE2E {
         return restored.hasNonNull("id") ? restored.path("id").asLong() : -1;
     }
 
+    /** The id of the job's latest completed checkpoint; -1 before the first. */
+    private static long latestCheckpoint(String jobId) throws Exception {
+        JsonNode completed = SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return completed.hasNonNull("id") ? completed.path("id").asLong() : -1;
+    }
+
     private static long completedCheckpoints(String jobId) throws Exception {
         return SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
@@ -238,12 +283,13 @@ class FaultInjectionE2E {
         return 0;
     }
 
-    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent, Map<String, Integer> stored,
-                                Map<String, Integer> validated) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "%n%-10s %8s %10s %8s %8s %10s %8s %8s %8s %9s %9s %9s %10s%n", "phase", "in", "warehouse", "wh-dup",
-                "wh-lost", "validated", "val-dup", "val-lost", "restarts", "restored", "fault(s)", "running",
-                "caught-up"));
+    /** Per phase: readings in; per sink the records out, duplicates and losses; then the fault's recovery. */
+    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent,
+                                Map<String, Map<String, Integer>> outputs) {
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%n%-8s %6s", "phase", "in"));
+        outputs.keySet().forEach(sink -> head.append(String.format(Locale.ROOT, " %10s %5s %5s", sink, "dup", "lost")));
+        StringBuilder t = head.append(String.format(Locale.ROOT, " %8s %9s %8s %8s %9s%n", "restarts", "restored",
+                "fault(s)", "running", "caught-up"));
         List<String> phases = new ArrayList<>();
         sent.forEach(s -> {
             if (!phases.contains(s.phase())) {
@@ -251,31 +297,26 @@ class FaultInjectionE2E {
             }
         });
         for (String phase : phases) {
-            long in = 0, wh = 0, whDup = 0, whLost = 0, val = 0, valDup = 0, valLost = 0;
-            for (ReadingLoad.Sent s : sent) {
-                if (!s.phase().equals(phase)) {
-                    continue;
+            List<ReadingLoad.Sent> inPhase = sent.stream().filter(s -> s.phase().equals(phase)).toList();
+            t.append(String.format(Locale.ROOT, "%-8s %6d", phase, inPhase.size()));
+            for (Map<String, Integer> out : outputs.values()) {
+                long records = 0, duplicates = 0, lost = 0;
+                for (ReadingLoad.Sent s : inPhase) {
+                    int n = out.getOrDefault(key(s.device(), s.seq()), 0);
+                    records += n;
+                    duplicates += Math.max(0, n - 1);
+                    lost += n == 0 ? 1 : 0;
                 }
-                in++;
-                int w = stored.getOrDefault(key(s.device(), s.seq()), 0);
-                int v = validated.getOrDefault(key(s.device(), s.seq()), 0);
-                wh += w;
-                whDup += Math.max(0, w - 1);
-                whLost += w == 0 ? 1 : 0;
-                val += v;
-                valDup += Math.max(0, v - 1);
-                valLost += v == 0 ? 1 : 0;
+                t.append(String.format(Locale.ROOT, " %10d %5d %5d", records, duplicates, lost));
             }
             FaultReport r = reports.stream().filter(f -> f.fault().equals(phase)).findFirst().orElse(null);
-            t.append(String.format(Locale.ROOT, "%-10s %8d %10d %8d %8d %10d %8d %8d %8s %9s %9s %9s %10s%n", phase, in,
-                    wh, whDup, whLost, val, valDup, valLost, r == null ? "-" : String.valueOf(r.restarts()),
-                    r == null ? "-" : r.restoredFrom(),
-                    r == null ? "-" : seconds(r.faultDuration()), r == null ? "-" : seconds(r.running()),
-                    r == null ? "-" : seconds(r.caughtUp())));
+            t.append(String.format(Locale.ROOT, " %8s %9s %8s %8s %9s%n", r == null ? "-" : r.restarts(),
+                    r == null ? "-" : r.restoredFrom(), r == null ? "-" : seconds(r.faultDuration()),
+                    r == null ? "-" : seconds(r.running()), r == null ? "-" : seconds(r.caughtUp())));
         }
         return t.append("(times from the start of the fault: fault = the commands' duration, running = job and ")
-                .append("every task RUNNING again, caught-up = warehouse and devices index hold everything sent ")
-                .append("until the fault ended)").toString();
+                .append("every task RUNNING again, caught-up = warehouse, devices index and raw zone hold everything ")
+                .append("sent until the fault ended)").toString();
     }
 
     private static String seconds(Duration d) {
@@ -283,24 +324,42 @@ class FaultInjectionE2E {
     }
 
     /** What one fault did to the job. */
-    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, long restarts,
+    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, String restarts,
                        String restoredFrom) {}
+
+    /** How the job gets over a fault. */
+    enum Recovery {
+        /** sources' and sinks' own retries: the job keeps running */
+        RIDE_OUT,
+        /** the job restarts (numRestarts grows) and restores its latest checkpoint */
+        RESTART,
+        /** a new JobManager gets the job from the HA service and restores its latest checkpoint */
+        NEW_JOB_MASTER
+    }
 
     /**
      * One fault: shell commands run from the checkout root, each overridable by an environment variable (e.g. to
      * point at another stack's {@code bin/stack} during development).
      */
-    record Fault(String name, List<String> commands, Duration outage, boolean restartsJob) {
+    record Fault(String name, List<String> commands, Duration outage, Recovery recovery) {
 
         static Fault taskManagerKill() {
             return new Fault("TM-kill", List.of(
                     StackEnv.get("TRIBUTARY_FAULT_TM_KILL_CMD", "kill -9 \"$(cat .stack/flink/taskmanager.pid)\""),
-                    StackEnv.get("TRIBUTARY_FAULT_TM_START_CMD", "bin/stack up flink")), Duration.ZERO, true);
+                    StackEnv.get("TRIBUTARY_FAULT_TM_START_CMD", "bin/stack up flink")), Duration.ZERO, Recovery.RESTART);
+        }
+
+        /** kill -9 of the JobManager; {@code bin/stack up flink} starts only the missing JobManager. */
+        static Fault jobManagerKill() {
+            return new Fault("JM-kill", List.of(
+                    StackEnv.get("TRIBUTARY_FAULT_JM_KILL_CMD", "kill -9 \"$(cat .stack/flink/jobmanager.pid)\""),
+                    StackEnv.get("TRIBUTARY_FAULT_JM_START_CMD", "bin/stack up flink")), Duration.ZERO,
+                    Recovery.NEW_JOB_MASTER);
         }
 
         static Fault kafkaRestart() {
             return new Fault("Kafka", List.of(StackEnv.get("TRIBUTARY_FAULT_KAFKA_RESTART_CMD",
-                    "bin/stack restart kafka")), Duration.ZERO, false);
+                    "bin/stack restart kafka")), Duration.ZERO, Recovery.RIDE_OUT);
         }
 
         /** {@code bin/stack stop <service>}, the outage, {@code bin/stack start <service>}. */
@@ -308,7 +367,7 @@ class FaultInjectionE2E {
             String variable = "TRIBUTARY_FAULT_" + name;
             return new Fault(name, List.of(
                     StackEnv.get(variable + "_STOP_CMD", "bin/stack stop " + service),
-                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, false);
+                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, Recovery.RIDE_OUT);
         }
 
         /** Runs the first command, waits out the outage (while the load goes on), runs the rest. */
@@ -339,8 +398,8 @@ class FaultInjectionE2E {
         }
     }
 
-    /** The warehouse and the devices index as seen from outside the job. */
-    private record SinkProbe(WarehouseTestSchema warehouse, String index) {
+    /** The warehouse, the devices index and the raw zone as seen from outside the job. */
+    private record SinkProbe(WarehouseTestSchema warehouse, String index, S3Client s3, String rawPrefix) {
 
         long warehouseRows() {
             return warehouse.countOrMinusOne("SELECT count(*) FROM readings");
@@ -367,6 +426,32 @@ class FaultInjectionE2E {
         boolean indexedAtLeast(Map<String, Long> lastSeqs) throws Exception {
             Map<String, Long> indexed = indexedSeqs();
             return lastSeqs.entrySet().stream().allMatch(e -> indexed.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        }
+
+        /** How many events the raw zone's committed part files hold. */
+        long rawEvents() throws Exception {
+            long events = 0;
+            for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
+                events += S3TestSupport.rawEvents(s3, o.key()).size();
+            }
+            return events;
+        }
+
+        /** How often each reading is in the raw zone's committed part files. */
+        Map<String, Integer> rawReadings() throws Exception {
+            Map<String, Integer> readings = new HashMap<>();
+            for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
+                for (RawEvent e : S3TestSupport.rawEvents(s3, o.key())) {
+                    HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
+                    readings.merge(key(r.getDeviceId(), r.getSeq()), 1, Integer::sum);
+                }
+            }
+            return readings;
+        }
+
+        void deleteRawZone() {
+            String prefix = rawPrefix.substring(0, rawPrefix.indexOf('/'));
+            S3TestSupport.list(s3, prefix + "/").forEach(o -> s3.deleteObject(b -> b.bucket(S3TestSupport.bucket()).key(o.key())));
         }
 
         void deleteIndex() throws Exception {
