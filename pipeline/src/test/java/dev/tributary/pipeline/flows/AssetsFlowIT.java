@@ -215,6 +215,12 @@ class AssetsFlowIT {
     }
 
     static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse) {
+        return settings(topics, out, warehouse, Map.of());
+    }
+
+    /** The assets flow's settings on the given topics and schema, with some of them overridden. */
+    static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse,
+                                Map<String, String> overrides) {
         Map<String, String> s = new LinkedHashMap<>(topics.settings());
         s.put("flows", "assets");
         s.put("topics.assets-status", out.get(0));
@@ -236,11 +242,12 @@ class AssetsFlowIT {
         s.put("warehouse.user", StackEnv.pgUser());
         s.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
         s.put("search.url", StackEnv.esUrl());
+        s.putAll(overrides);
         return JobSettings.parse(s, Map.of("TRIBUTARY_S3_ACCESS_KEY", StackEnv.s3AccessKey(),
                 "TRIBUTARY_S3_SECRET_KEY", StackEnv.s3SecretKey(), "TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
     }
 
-    private static AssetAnnounced announcement(String id, String url, String type, long version) {
+    static AssetAnnounced announcement(String id, String url, String type, long version) {
         return AssetAnnounced.newBuilder().setAssetId(id).setSource("hq-it").setTitle("asset " + id).setMediaType(type)
                 .setUrl(url).setPublishedAt(Instant.now()).setVersion(version).build();
     }
@@ -250,7 +257,7 @@ class AssetsFlowIT {
                 .setRequestedAt(Instant.now()).build();
     }
 
-    private static byte[] avro(SpecificRecordBase r) {
+    static byte[] avro(SpecificRecordBase r) {
         try {
             ByteBuffer b = (ByteBuffer) r.getClass().getMethod("toByteBuffer").invoke(r);
             byte[] bytes = new byte[b.remaining()];
@@ -266,7 +273,7 @@ class AssetsFlowIT {
         T decode(ByteBuffer bytes) throws Exception;
     }
 
-    private static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
+    static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
         List<T> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             out.add(decoder.decode(ByteBuffer.wrap(r.value())));
