@@ -2,6 +2,7 @@ package dev.tributary.pipeline;
 
 import dev.tributary.events.Alert;
 import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.testing.StackEnv;
@@ -9,6 +10,7 @@ import dev.tributary.testing.StackEnv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection suite, short version for CI, on the real session cluster: {@code bin/flink run} the shaded
- * jar with the telemetry, integration and lake flows on fresh topics, a warehouse schema, a devices index and a
- * raw-zone prefix on S3 of its own, feed readings continuously ({@link ReadingLoad}) and, while the load runs,
- * inject one fault after the other, each only once the job has caught up with the previous one:
+ * jar with the integration, telemetry, observations and lake flows on fresh topics, a warehouse schema, search
+ * indices and a raw-zone prefix on S3 of its own, feed readings and observations continuously
+ * ({@link ReadingLoad}) and, while the load runs, inject one fault after the other, each only once the job has
+ * caught up with the previous one:
  * <ol>
  *   <li>kill -9 of the TaskManager, then a new one ({@code bin/stack up flink} starts only the missing one);</li>
  *   <li>kill -9 of the JobManager, then a new one: the cluster's ZooKeeper HA service hands it the job, which
@@ -54,8 +58,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * warehouse {@code readings} table (unique (device, seq), one row per reading sent), the validated topic read
  * with {@code read_committed}, the raw zone (each reading in exactly one committed part file), the devices
  * index (every device at its last seq) and the alerts (the ones the data implies, ids unique, in Kafka and in
- * the warehouse). The test prints a table per fault: records in, records out per sink, duplicates, losses,
- * restarts and recovery times.
+ * the warehouse); and each observation once in the warehouse {@code observations} table, the observations
+ * index, the validated topic and the raw zone. The test prints a table per fault for readings and one for
+ * observations: records in, records out per sink, duplicates, losses, restarts and recovery times.
  *
  * <p>Every command comes from an environment variable whose default is what CI runs from the checkout root
  * (see {@link Fault}); the stack is brought back up ({@code TRIBUTARY_FAULT_RESTORE_CMD}, default
@@ -64,6 +69,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultInjectionE2E {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** schema fingerprints of the validated topic's records (Avro single-object encoding: 0xC3 0x01, fingerprint) */
+    private static final long READING = SchemaNormalization.parsingFingerprint64(HoverboardReading.getClassSchema());
+    private static final long OBSERVATION = SchemaNormalization.parsingFingerprint64(Observation.getClassSchema());
+    /** the raw zone's flow of each record type ({@code RawEvent.flow}) */
+    private static final String READINGS_FLOW = "telemetry";
+    private static final String OBSERVATIONS_FLOW = "observations";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** longest wait for the job to run again and its sinks to hold everything sent before a fault ended */
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
@@ -82,14 +93,16 @@ class FaultInjectionE2E {
         WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("e2e_faults_" + suffix);
         String devicesIndex = "devices-e2e-faults-" + suffix;
         String lakePrefix = "e2e-faults-" + suffix;
-        String catalogTopic = KafkaTestSupport.createTopics(2, "catalog").get(0);
+        List<String> more = KafkaTestSupport.createTopics(2, "catalog", "observations-late");
+        String indexSuffix = "-e2e-faults-" + suffix;
         S3Client s3 = S3TestSupport.client();
-        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex, s3, lakePrefix + "/raw/events/");
+        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex, "observations" + indexSuffix, s3,
+                lakePrefix + "/raw/events/");
 
         List<String> args = new ArrayList<>(List.of(
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
                 "--job.name", "fault-injection-e2e " + topics.hoverboard(),
-                "--flows", "integration,telemetry,lake",
+                "--flows", "integration,telemetry,observations,lake",
                 "--warehouse.jdbc-url", warehouse.url(),
                 "--warehouse.flush-interval", "500ms",
                 "--search.url", StackEnv.esUrl(),
@@ -102,13 +115,15 @@ class FaultInjectionE2E {
                 "--lake.raw-zone", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/raw",
                 "--lake.landing", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/landing",
                 "--lake.catalog-index", "catalog-e2e-faults-" + suffix,
-                "--topics.catalog", catalogTopic));
+                "--topics.catalog", more.get(0),
+                "--topics.observations-late", more.get(1),
+                "--observations.index-suffix", indexSuffix));
         args.addAll(topics.arguments());
 
         List<FaultReport> reports = new ArrayList<>();
         String jobId = null;
         boolean passed = false;
-        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), devices, rate)) {
+        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), topics.observations(), devices, rate)) {
             jobId = SessionCluster.runDetached(null, args);
             String job = jobId;
             SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
@@ -139,7 +154,10 @@ class FaultInjectionE2E {
                 Instant running = Instant.now();
                 Await.until("the sinks caught up after " + fault.name(), CATCH_UP,
                         () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs())
-                                && sinks.rawEvents() >= sentByEnd.count());
+                                && sinks.observationRows() >= sentByEnd.count()
+                                && sinks.indexedObservations() >= sentByEnd.count()
+                                // a reading and an observation per count
+                                && sinks.rawEvents() >= 2L * sentByEnd.count());
                 Instant caughtUp = Instant.now();
                 long restored = restoredCheckpoint(job);
                 boolean restoredNow = restored != restoredBefore;
@@ -170,16 +188,29 @@ class FaultInjectionE2E {
             // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
             Await.until("every device indexed at its last seq", CATCH_UP, () -> sinks.indexedAtLeast(lastSeqs));
-            Await.until("every reading in the raw zone", CATCH_UP, () -> sinks.rawEvents() >= sent.size());
-            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= sent.size());
+            Await.until("every reading and observation in the raw zone", CATCH_UP,
+                    () -> sinks.rawEvents() >= 2L * sent.size());
+            Await.until("every observation in the warehouse and the index", CATCH_UP,
+                    () -> sinks.observationRows() >= sent.size() && sinks.indexedObservations() >= sent.size());
+            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= 2 * sent.size());
             KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
             Await.until("every alert in the warehouse", CATCH_UP,
                     () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= expectedAlerts.size());
 
             Map<String, Integer> validated = new HashMap<>();
+            Map<String, Integer> validatedObservations = new HashMap<>();
+            int validatedOther = 0;
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topics.validated(), CATCH_UP)) {
-                HoverboardReading reading = HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value()));
-                validated.merge(key(reading.getDeviceId(), reading.getSeq()), 1, Integer::sum);
+                long fingerprint = ByteBuffer.wrap(r.value(), 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                if (fingerprint == READING) {
+                    HoverboardReading reading = HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                    validated.merge(key(reading.getDeviceId(), reading.getSeq()), 1, Integer::sum);
+                } else if (fingerprint == OBSERVATION) {
+                    Observation o = Observation.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                    validatedObservations.merge(observationKey(o.getOccurrenceId()), 1, Integer::sum);
+                } else {
+                    validatedOther++;
+                }
             }
             Map<String, Integer> stored = new HashMap<>();
             for (String row : warehouse.rows("SELECT device_id, seq, count(*) FROM readings GROUP BY device_id, seq")) {
@@ -191,15 +222,27 @@ class FaultInjectionE2E {
                 alertIds.merge(Alert.getDecoder().decode(ByteBuffer.wrap(r.value())).getAlertId(), 1, Integer::sum);
             }
             List<String> warehouseAlerts = warehouse.rows("SELECT alert_id FROM alerts");
-            Map<String, Integer> raw = sinks.rawReadings();
+            Map<String, Map<String, Integer>> raw = sinks.rawRecords();
+            Map<String, Integer> storedObservations = new HashMap<>();
+            for (String row : warehouse.rows("SELECT occurrence_id, count(*) FROM observations GROUP BY occurrence_id")) {
+                String[] c = row.split("\\|");
+                storedObservations.put(observationKey(c[0]), Integer.parseInt(c[1]));
+            }
+            Map<String, Integer> indexedObservations = sinks.observationIds();
             Map<String, Long> indexed = sinks.indexedSeqs();
             int deadLetters = KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), CATCH_UP).size();
 
             Map<String, Map<String, Integer>> outputs = new LinkedHashMap<>();
             outputs.put("warehouse", stored);
             outputs.put("validated", validated);
-            outputs.put("raw-zone", raw);
-            System.out.println(table(reports, sent, outputs));
+            outputs.put("raw-zone", raw.getOrDefault(READINGS_FLOW, Map.of()));
+            Map<String, Map<String, Integer>> observationOutputs = new LinkedHashMap<>();
+            observationOutputs.put("warehouse", storedObservations);
+            observationOutputs.put("search", indexedObservations);
+            observationOutputs.put("validated", validatedObservations);
+            observationOutputs.put("raw-zone", raw.getOrDefault(OBSERVATIONS_FLOW, Map.of()));
+            System.out.println("readings:" + table(reports, sent, outputs));
+            System.out.println("observations (one per reading):" + table(reports, sent, observationOutputs));
             System.out.printf(Locale.ROOT, "devices index: %d of %d devices at their last seq; alerts: %d expected, "
                             + "%d in Kafka (%d distinct), %d in the warehouse (%d distinct); dead letters: %d%n",
                     lastSeqs.entrySet().stream().filter(e -> e.getValue().equals(indexed.get(e.getKey()))).count(),
@@ -215,9 +258,20 @@ class FaultInjectionE2E {
             assertThat(validated.keySet()).as("validated topic: each reading sent").isEqualTo(sentKeys);
             assertThat(validated).as("validated topic: each reading once")
                     .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
-            assertThat(raw.keySet()).as("raw zone: each reading sent").isEqualTo(sentKeys);
-            assertThat(raw).as("raw zone: each reading in one committed part file, once")
-                    .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(raw.keySet()).as("raw zone: readings and observations only")
+                    .containsExactlyInAnyOrder(READINGS_FLOW, OBSERVATIONS_FLOW);
+            raw.forEach((flow, records) -> {
+                assertThat(records.keySet()).as("raw zone, %s: each record sent", flow).isEqualTo(sentKeys);
+                assertThat(records).as("raw zone, %s: each record in one committed part file, once", flow)
+                        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            });
+            assertThat(validatedOther).as("validated topic: readings and observations only").isZero();
+            for (Map.Entry<String, Map<String, Integer>> sink : observationOutputs.entrySet()) {
+                assertThat(sink.getValue().keySet()).as("observations, %s: each observation sent", sink.getKey())
+                        .isEqualTo(sentKeys);
+                assertThat(sink.getValue()).as("observations, %s: each observation once", sink.getKey())
+                        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            }
             assertThat(indexed).as("devices index: every device at its last seq").isEqualTo(lastSeqs);
             assertThat(alertIds.keySet()).as("alerts topic: the alerts the data implies").isEqualTo(expectedAlerts);
             assertThat(alertIds).as("alerts topic: each alert once").allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
@@ -244,6 +298,13 @@ class FaultInjectionE2E {
 
     private static String key(String device, long seq) {
         return device + "#" + seq;
+    }
+
+    /** The key of the reading an observation was sent with ({@link ReadingLoad#occurrenceId}). */
+    private static String observationKey(String occurrenceId) {
+        String deviceAndSeq = occurrenceId.substring("occ-".length());
+        int dash = deviceAndSeq.lastIndexOf('-');
+        return key(deviceAndSeq.substring(0, dash), Long.parseLong(deviceAndSeq.substring(dash + 1)));
     }
 
     /** The job and each of its vertices RUNNING. */
@@ -315,7 +376,7 @@ class FaultInjectionE2E {
                     r == null ? "-" : seconds(r.running()), r == null ? "-" : seconds(r.caughtUp())));
         }
         return t.append("(times from the start of the fault: fault = the commands' duration, running = job and ")
-                .append("every task RUNNING again, caught-up = warehouse, devices index and raw zone hold everything ")
+                .append("every task RUNNING again, caught-up = warehouse, search indices and raw zone hold everything ")
                 .append("sent until the fault ended)").toString();
     }
 
@@ -399,7 +460,8 @@ class FaultInjectionE2E {
     }
 
     /** The warehouse, the devices index and the raw zone as seen from outside the job. */
-    private record SinkProbe(WarehouseTestSchema warehouse, String index, S3Client s3, String rawPrefix) {
+    private record SinkProbe(WarehouseTestSchema warehouse, String index, String observationsIndex, S3Client s3,
+                             String rawPrefix) {
 
         long warehouseRows() {
             return warehouse.countOrMinusOne("SELECT count(*) FROM readings");
@@ -437,16 +499,60 @@ class FaultInjectionE2E {
             return events;
         }
 
-        /** How often each reading is in the raw zone's committed part files. */
-        Map<String, Integer> rawReadings() throws Exception {
-            Map<String, Integer> readings = new HashMap<>();
+        /** Per flow, how often each record (by the key of its reading) is in the raw zone's committed part files. */
+        Map<String, Map<String, Integer>> rawRecords() throws Exception {
+            Map<String, Map<String, Integer>> records = new HashMap<>();
             for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
                 for (RawEvent e : S3TestSupport.rawEvents(s3, o.key())) {
-                    HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
-                    readings.merge(key(r.getDeviceId(), r.getSeq()), 1, Integer::sum);
+                    String key = switch (e.getFlow()) {
+                        case READINGS_FLOW -> {
+                            HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
+                            yield key(r.getDeviceId(), r.getSeq());
+                        }
+                        case OBSERVATIONS_FLOW -> observationKey(Observation.getDecoder().decode(e.getPayload())
+                                .getOccurrenceId());
+                        default -> e.getFlow() + "/" + e.getKey();
+                    };
+                    records.computeIfAbsent(e.getFlow(), f -> new HashMap<>()).merge(key, 1, Integer::sum);
                 }
             }
-            return readings;
+            return records;
+        }
+
+        long observationRows() {
+            return warehouse.countOrMinusOne("SELECT count(*) FROM observations");
+        }
+
+        /** Documents in the observations index; -1 while the search server or the index is not there. */
+        long indexedObservations() throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/"
+                            + observationsIndex + "/_count")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("count").asLong() : -1;
+        }
+
+        /** Every document of the observations index (scrolled: more than a search's 10,000 hits), by reading key. */
+        Map<String, Integer> observationIds() throws Exception {
+            Map<String, Integer> ids = new HashMap<>();
+            JsonNode page = searchJson(observationsIndex + "/_search?scroll=1m",
+                    "{\"size\":5000,\"_source\":false,\"query\":{\"match_all\":{}}}");
+            while (page.path("hits").path("hits").size() > 0) {
+                page.path("hits").path("hits").forEach(h -> ids.merge(observationKey(h.path("_id").asText()), 1, Integer::sum));
+                page = searchJson("_search/scroll",
+                        "{\"scroll\":\"1m\",\"scroll_id\":\"" + page.path("_scroll_id").asText() + "\"}");
+            }
+            return ids;
+        }
+
+        private static JsonNode searchJson(String path, String body) throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + path))
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
         }
 
         void deleteRawZone() {
@@ -455,8 +561,11 @@ class FaultInjectionE2E {
         }
 
         void deleteIndex() throws Exception {
-            HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + index)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            for (String i : List.of(index, observationsIndex, "observation-counts" + observationsIndex.substring(
+                    "observations".length()))) {
+                HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + i)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
         }
     }
 }
