@@ -2,14 +2,20 @@ package dev.tributary.pipeline;
 
 import dev.tributary.events.Alert;
 import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.File;
 import java.net.URI;
@@ -17,11 +23,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,64 +41,89 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection suite, short version for CI, on the real session cluster: {@code bin/flink run} the shaded
- * jar with the telemetry and integration flows on fresh topics, a warehouse schema and a devices index of its
- * own, feed readings continuously ({@link ReadingLoad}) and, while the load runs, inject one fault after the
- * other, each only once the job has caught up with the previous one:
+ * jar with the integration, telemetry, observations and lake flows on fresh topics, a warehouse schema, search
+ * indices and a raw-zone prefix on S3 of its own, feed readings and observations continuously
+ * ({@link ReadingLoad}) and, while the load runs, inject one fault after the other, each only once the job has
+ * caught up with the previous one:
  * <ol>
  *   <li>kill -9 of the TaskManager, then a new one ({@code bin/stack up flink} starts only the missing one);</li>
+ *   <li>kill -9 of the JobManager, then a new one: the cluster's ZooKeeper HA service hands it the job, which
+ *       must come back with the same id, restored from its latest checkpoint;</li>
  *   <li>a restart of the Kafka broker;</li>
- *   <li>PostgreSQL stopped for {@code TRIBUTARY_FAULT_OUTAGE} (default 30 s);</li>
- *   <li>the search server stopped for the same time.</li>
+ *   <li>PostgreSQL stopped for {@code TRIBUTARY_FAULT_OUTAGE_SECONDS} (default 15 s in CI; 30 s or more for a long run);</li>
+ *   <li>the search server stopped for the same time;</li>
+ *   <li>the S3 API server stopped for the same time.</li>
  * </ol>
  * After the load, once the sinks have settled, every sink is checked for each reading exactly once: the
  * warehouse {@code readings} table (unique (device, seq), one row per reading sent), the validated topic read
- * with {@code read_committed}, the devices index (every device at its last seq) and the alerts (the ones the
- * data implies, ids unique, in Kafka and in the warehouse). The test prints a table per fault: records in,
- * records out per sink, duplicates, losses, restarts and recovery times.
+ * with {@code read_committed}, the raw zone (each reading in exactly one committed part file), the devices
+ * index (every device at its last seq) and the alerts (the ones the data implies, ids unique, in Kafka and in
+ * the warehouse); and each observation once in the warehouse {@code observations} table, the observations
+ * index, the validated topic and the raw zone. The test prints a table per fault for readings and one for
+ * observations: records in, records out per sink, duplicates, losses, restarts and recovery times.
  *
  * <p>Every command comes from an environment variable whose default is what CI runs from the checkout root
  * (see {@link Fault}); the stack is brought back up ({@code TRIBUTARY_FAULT_RESTORE_CMD}, default
- * {@code bin/stack up}) whatever the outcome. The JobManager is not restarted: the local cluster runs without
- * high availability, so a restarted JobManager forgets its jobs (see README "Reliability").
+ * {@code bin/stack up}) whatever the outcome.
  */
 class FaultInjectionE2E {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** schema fingerprints of the validated topic's records (Avro single-object encoding: 0xC3 0x01, fingerprint) */
+    private static final long READING = SchemaNormalization.parsingFingerprint64(HoverboardReading.getClassSchema());
+    private static final long OBSERVATION = SchemaNormalization.parsingFingerprint64(Observation.getClassSchema());
+    /** the raw zone's flow of each record type ({@code RawEvent.flow}) */
+    private static final String READINGS_FLOW = "telemetry";
+    private static final String OBSERVATIONS_FLOW = "observations";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** longest wait for the job to run again and its sinks to hold everything sent before a fault ended */
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
 
     @Test
     void theJobSurvivesEachFaultWithEveryReadingInEverySinkExactlyOnce() throws Exception {
-        Duration outage = Duration.ofSeconds(Long.parseLong(StackEnv.get("TRIBUTARY_FAULT_OUTAGE_SECONDS", "30")));
+        Duration outage = Duration.ofSeconds(Long.parseLong(StackEnv.get("TRIBUTARY_FAULT_OUTAGE_SECONDS", "15")));
         int rate = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_READINGS_PER_SECOND", "30"));
         int devices = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_DEVICES", "40"));
-        List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.kafkaRestart(),
-                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage));
+        List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.jobManagerKill(), Fault.kafkaRestart(),
+                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage),
+                Fault.outage("s3", "S3", outage));
 
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         FreshTopics topics = FreshTopics.create(2);
         WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("e2e_faults_" + suffix);
         String devicesIndex = "devices-e2e-faults-" + suffix;
-        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex);
+        String lakePrefix = "e2e-faults-" + suffix;
+        List<String> more = KafkaTestSupport.createTopics(2, "catalog", "observations-late");
+        String indexSuffix = "-e2e-faults-" + suffix;
+        S3Client s3 = S3TestSupport.client();
+        SinkProbe sinks = new SinkProbe(warehouse, devicesIndex, "observations" + indexSuffix, s3,
+                lakePrefix + "/raw/events/");
 
         List<String> args = new ArrayList<>(List.of(
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
                 "--job.name", "fault-injection-e2e " + topics.hoverboard(),
-                "--flows", "integration,telemetry",
+                "--flows", "integration,telemetry,observations,lake",
                 "--warehouse.jdbc-url", warehouse.url(),
                 "--warehouse.flush-interval", "500ms",
                 "--search.url", StackEnv.esUrl(),
                 "--telemetry.devices-index", devicesIndex,
                 // silence is wall-clock time, and outages are silences: kept out of reach so the alerts depend on
                 // the data alone
-                "--telemetry.alerts.silent-after", "1h"));
+                "--telemetry.alerts.silent-after", "1h",
+                // the raw zone on the stack's S3 API server, which the S3 outage takes away; the landing area
+                // stays empty (the lake flow lists it all the same)
+                "--lake.raw-zone", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/raw",
+                "--lake.landing", "s3://" + S3TestSupport.bucket() + "/" + lakePrefix + "/landing",
+                "--lake.catalog-index", "catalog-e2e-faults-" + suffix,
+                "--topics.catalog", more.get(0),
+                "--topics.observations-late", more.get(1),
+                "--observations.index-suffix", indexSuffix));
         args.addAll(topics.arguments());
 
         List<FaultReport> reports = new ArrayList<>();
         String jobId = null;
         boolean passed = false;
-        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), devices, rate)) {
+        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), topics.observations(), devices, rate)) {
             jobId = SessionCluster.runDetached(null, args);
             String job = jobId;
             SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
@@ -105,27 +138,40 @@ class FaultInjectionE2E {
                 load.phase(fault.name());
                 long restartsBefore = restarts(job);
                 long restoredBefore = restoredCheckpoint(job);
+                long latestBefore = latestCheckpoint(job);
                 Instant start = Instant.now();
                 fault.inject(new File("target/fault-" + fault.name() + ".log"));
                 Instant ended = Instant.now();
                 ReadingLoad.Snapshot sentByEnd = load.snapshot();
-                // a killed TaskManager always restarts the job: wait for that restart, not the stale RUNNING
+                // a killed TaskManager always restarts the job: wait for that restart, not the stale RUNNING; a
+                // new JobManager starts a new JobMaster (its restart count begins at 0) that restores the job
                 Await.until("the job running again after " + fault.name(), CATCH_UP,
-                        () -> allRunning(SessionCluster.get("/jobs/" + job))
-                                && (!fault.restartsJob() || restarts(job) > restartsBefore));
+                        () -> allRunning(SessionCluster.get("/jobs/" + job)) && switch (fault.recovery()) {
+                            case RIDE_OUT -> true;
+                            case RESTART -> restarts(job) > restartsBefore;
+                            case NEW_JOB_MASTER -> restoredCheckpoint(job) != restoredBefore;
+                        });
                 Instant running = Instant.now();
                 Await.until("the sinks caught up after " + fault.name(), CATCH_UP,
-                        () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs()));
+                        () -> sinks.warehouseRows() >= sentByEnd.count() && sinks.indexedAtLeast(sentByEnd.lastSeqs())
+                                && sinks.observationRows() >= sentByEnd.count()
+                                && sinks.indexedObservations() >= sentByEnd.count()
+                                // a reading and an observation per count
+                                && sinks.rawEvents() >= 2L * sentByEnd.count());
                 Instant caughtUp = Instant.now();
                 long restored = restoredCheckpoint(job);
                 boolean restoredNow = restored != restoredBefore;
-                if (fault.restartsJob()) {
-                    assertThat(restored).as("after %s the job restored from a checkpoint", fault.name()).isPositive();
+                if (fault.recovery() != Recovery.RIDE_OUT) {
                     assertThat(restoredNow).as("after %s the job restored from a new checkpoint", fault.name()).isTrue();
+                    assertThat(restored).as("after %s the job restored from its latest checkpoint (chk-%d when the "
+                            + "fault began, or a later one)", fault.name(), latestBefore).isGreaterThanOrEqualTo(latestBefore)
+                            .isPositive();
                 }
                 reports.add(new FaultReport(fault.name(), Duration.between(start, ended),
                         Duration.between(start, running), Duration.between(start, caughtUp),
-                        restarts(job) - restartsBefore, restoredNow ? "chk-" + restored : "-"));
+                        fault.recovery() == Recovery.NEW_JOB_MASTER ? "new JM"
+                                : String.valueOf(restarts(job) - restartsBefore),
+                        restoredNow ? "chk-" + restored : "-"));
             }
             load.phase("after");
             int tail = load.snapshot().count() + 5 * rate;
@@ -142,15 +188,29 @@ class FaultInjectionE2E {
             // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
             Await.until("every device indexed at its last seq", CATCH_UP, () -> sinks.indexedAtLeast(lastSeqs));
-            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= sent.size());
+            Await.until("every reading and observation in the raw zone", CATCH_UP,
+                    () -> sinks.rawEvents() >= 2L * sent.size());
+            Await.until("every observation in the warehouse and the index", CATCH_UP,
+                    () -> sinks.observationRows() >= sent.size() && sinks.indexedObservations() >= sent.size());
+            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= 2 * sent.size());
             KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
             Await.until("every alert in the warehouse", CATCH_UP,
                     () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= expectedAlerts.size());
 
             Map<String, Integer> validated = new HashMap<>();
+            Map<String, Integer> validatedObservations = new HashMap<>();
+            int validatedOther = 0;
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topics.validated(), CATCH_UP)) {
-                HoverboardReading reading = HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value()));
-                validated.merge(key(reading.getDeviceId(), reading.getSeq()), 1, Integer::sum);
+                long fingerprint = ByteBuffer.wrap(r.value(), 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                if (fingerprint == READING) {
+                    HoverboardReading reading = HoverboardReading.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                    validated.merge(key(reading.getDeviceId(), reading.getSeq()), 1, Integer::sum);
+                } else if (fingerprint == OBSERVATION) {
+                    Observation o = Observation.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                    validatedObservations.merge(observationKey(o.getOccurrenceId()), 1, Integer::sum);
+                } else {
+                    validatedOther++;
+                }
             }
             Map<String, Integer> stored = new HashMap<>();
             for (String row : warehouse.rows("SELECT device_id, seq, count(*) FROM readings GROUP BY device_id, seq")) {
@@ -162,10 +222,27 @@ class FaultInjectionE2E {
                 alertIds.merge(Alert.getDecoder().decode(ByteBuffer.wrap(r.value())).getAlertId(), 1, Integer::sum);
             }
             List<String> warehouseAlerts = warehouse.rows("SELECT alert_id FROM alerts");
+            Map<String, Map<String, Integer>> raw = sinks.rawRecords();
+            Map<String, Integer> storedObservations = new HashMap<>();
+            for (String row : warehouse.rows("SELECT occurrence_id, count(*) FROM observations GROUP BY occurrence_id")) {
+                String[] c = row.split("\\|");
+                storedObservations.put(observationKey(c[0]), Integer.parseInt(c[1]));
+            }
+            Map<String, Integer> indexedObservations = sinks.observationIds();
             Map<String, Long> indexed = sinks.indexedSeqs();
             int deadLetters = KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), CATCH_UP).size();
 
-            System.out.println(table(reports, sent, stored, validated));
+            Map<String, Map<String, Integer>> outputs = new LinkedHashMap<>();
+            outputs.put("warehouse", stored);
+            outputs.put("validated", validated);
+            outputs.put("raw-zone", raw.getOrDefault(READINGS_FLOW, Map.of()));
+            Map<String, Map<String, Integer>> observationOutputs = new LinkedHashMap<>();
+            observationOutputs.put("warehouse", storedObservations);
+            observationOutputs.put("search", indexedObservations);
+            observationOutputs.put("validated", validatedObservations);
+            observationOutputs.put("raw-zone", raw.getOrDefault(OBSERVATIONS_FLOW, Map.of()));
+            System.out.println("readings:" + table(reports, sent, outputs));
+            System.out.println("observations (one per reading):" + table(reports, sent, observationOutputs));
             System.out.printf(Locale.ROOT, "devices index: %d of %d devices at their last seq; alerts: %d expected, "
                             + "%d in Kafka (%d distinct), %d in the warehouse (%d distinct); dead letters: %d%n",
                     lastSeqs.entrySet().stream().filter(e -> e.getValue().equals(indexed.get(e.getKey()))).count(),
@@ -181,6 +258,20 @@ class FaultInjectionE2E {
             assertThat(validated.keySet()).as("validated topic: each reading sent").isEqualTo(sentKeys);
             assertThat(validated).as("validated topic: each reading once")
                     .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            assertThat(raw.keySet()).as("raw zone: readings and observations only")
+                    .containsExactlyInAnyOrder(READINGS_FLOW, OBSERVATIONS_FLOW);
+            raw.forEach((flow, records) -> {
+                assertThat(records.keySet()).as("raw zone, %s: each record sent", flow).isEqualTo(sentKeys);
+                assertThat(records).as("raw zone, %s: each record in one committed part file, once", flow)
+                        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            });
+            assertThat(validatedOther).as("validated topic: readings and observations only").isZero();
+            for (Map.Entry<String, Map<String, Integer>> sink : observationOutputs.entrySet()) {
+                assertThat(sink.getValue().keySet()).as("observations, %s: each observation sent", sink.getKey())
+                        .isEqualTo(sentKeys);
+                assertThat(sink.getValue()).as("observations, %s: each observation once", sink.getKey())
+                        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            }
             assertThat(indexed).as("devices index: every device at its last seq").isEqualTo(lastSeqs);
             assertThat(alertIds.keySet()).as("alerts topic: the alerts the data implies").isEqualTo(expectedAlerts);
             assertThat(alertIds).as("alerts topic: each alert once").allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
@@ -198,13 +289,22 @@ class FaultInjectionE2E {
                 if (passed) {
                     warehouse.drop();
                     sinks.deleteIndex();
+                    sinks.deleteRawZone();
                 }
+                s3.close();
             }
         }
     }
 
     private static String key(String device, long seq) {
         return device + "#" + seq;
+    }
+
+    /** The key of the reading an observation was sent with ({@link ReadingLoad#occurrenceId}). */
+    private static String observationKey(String occurrenceId) {
+        String deviceAndSeq = occurrenceId.substring("occ-".length());
+        int dash = deviceAndSeq.lastIndexOf('-');
+        return key(deviceAndSeq.substring(0, dash), Long.parseLong(deviceAndSeq.substring(dash + 1)));
     }
 
     /** The job and each of its vertices RUNNING. */
@@ -226,6 +326,12 @@ class FaultInjectionE2E {
         return restored.hasNonNull("id") ? restored.path("id").asLong() : -1;
     }
 
+    /** The id of the job's latest completed checkpoint; -1 before the first. */
+    private static long latestCheckpoint(String jobId) throws Exception {
+        JsonNode completed = SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return completed.hasNonNull("id") ? completed.path("id").asLong() : -1;
+    }
+
     private static long completedCheckpoints(String jobId) throws Exception {
         return SessionCluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
@@ -238,12 +344,13 @@ class FaultInjectionE2E {
         return 0;
     }
 
-    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent, Map<String, Integer> stored,
-                                Map<String, Integer> validated) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "%n%-10s %8s %10s %8s %8s %10s %8s %8s %8s %9s %9s %9s %10s%n", "phase", "in", "warehouse", "wh-dup",
-                "wh-lost", "validated", "val-dup", "val-lost", "restarts", "restored", "fault(s)", "running",
-                "caught-up"));
+    /** Per phase: readings in; per sink the records out, duplicates and losses; then the fault's recovery. */
+    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent,
+                                Map<String, Map<String, Integer>> outputs) {
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%n%-8s %6s", "phase", "in"));
+        outputs.keySet().forEach(sink -> head.append(String.format(Locale.ROOT, " %10s %5s %5s", sink, "dup", "lost")));
+        StringBuilder t = head.append(String.format(Locale.ROOT, " %8s %9s %8s %8s %9s%n", "restarts", "restored",
+                "fault(s)", "running", "caught-up"));
         List<String> phases = new ArrayList<>();
         sent.forEach(s -> {
             if (!phases.contains(s.phase())) {
@@ -251,31 +358,26 @@ class FaultInjectionE2E {
             }
         });
         for (String phase : phases) {
-            long in = 0, wh = 0, whDup = 0, whLost = 0, val = 0, valDup = 0, valLost = 0;
-            for (ReadingLoad.Sent s : sent) {
-                if (!s.phase().equals(phase)) {
-                    continue;
+            List<ReadingLoad.Sent> inPhase = sent.stream().filter(s -> s.phase().equals(phase)).toList();
+            t.append(String.format(Locale.ROOT, "%-8s %6d", phase, inPhase.size()));
+            for (Map<String, Integer> out : outputs.values()) {
+                long records = 0, duplicates = 0, lost = 0;
+                for (ReadingLoad.Sent s : inPhase) {
+                    int n = out.getOrDefault(key(s.device(), s.seq()), 0);
+                    records += n;
+                    duplicates += Math.max(0, n - 1);
+                    lost += n == 0 ? 1 : 0;
                 }
-                in++;
-                int w = stored.getOrDefault(key(s.device(), s.seq()), 0);
-                int v = validated.getOrDefault(key(s.device(), s.seq()), 0);
-                wh += w;
-                whDup += Math.max(0, w - 1);
-                whLost += w == 0 ? 1 : 0;
-                val += v;
-                valDup += Math.max(0, v - 1);
-                valLost += v == 0 ? 1 : 0;
+                t.append(String.format(Locale.ROOT, " %10d %5d %5d", records, duplicates, lost));
             }
             FaultReport r = reports.stream().filter(f -> f.fault().equals(phase)).findFirst().orElse(null);
-            t.append(String.format(Locale.ROOT, "%-10s %8d %10d %8d %8d %10d %8d %8d %8s %9s %9s %9s %10s%n", phase, in,
-                    wh, whDup, whLost, val, valDup, valLost, r == null ? "-" : String.valueOf(r.restarts()),
-                    r == null ? "-" : r.restoredFrom(),
-                    r == null ? "-" : seconds(r.faultDuration()), r == null ? "-" : seconds(r.running()),
-                    r == null ? "-" : seconds(r.caughtUp())));
+            t.append(String.format(Locale.ROOT, " %8s %9s %8s %8s %9s%n", r == null ? "-" : r.restarts(),
+                    r == null ? "-" : r.restoredFrom(), r == null ? "-" : seconds(r.faultDuration()),
+                    r == null ? "-" : seconds(r.running()), r == null ? "-" : seconds(r.caughtUp())));
         }
         return t.append("(times from the start of the fault: fault = the commands' duration, running = job and ")
-                .append("every task RUNNING again, caught-up = warehouse and devices index hold everything sent ")
-                .append("until the fault ended)").toString();
+                .append("every task RUNNING again, caught-up = warehouse, search indices and raw zone hold everything ")
+                .append("sent until the fault ended)").toString();
     }
 
     private static String seconds(Duration d) {
@@ -283,24 +385,42 @@ class FaultInjectionE2E {
     }
 
     /** What one fault did to the job. */
-    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, long restarts,
+    record FaultReport(String fault, Duration faultDuration, Duration running, Duration caughtUp, String restarts,
                        String restoredFrom) {}
+
+    /** How the job gets over a fault. */
+    enum Recovery {
+        /** sources' and sinks' own retries: the job keeps running */
+        RIDE_OUT,
+        /** the job restarts (numRestarts grows) and restores its latest checkpoint */
+        RESTART,
+        /** a new JobManager gets the job from the HA service and restores its latest checkpoint */
+        NEW_JOB_MASTER
+    }
 
     /**
      * One fault: shell commands run from the checkout root, each overridable by an environment variable (e.g. to
      * point at another stack's {@code bin/stack} during development).
      */
-    record Fault(String name, List<String> commands, Duration outage, boolean restartsJob) {
+    record Fault(String name, List<String> commands, Duration outage, Recovery recovery) {
 
         static Fault taskManagerKill() {
             return new Fault("TM-kill", List.of(
                     StackEnv.get("TRIBUTARY_FAULT_TM_KILL_CMD", "kill -9 \"$(cat .stack/flink/taskmanager.pid)\""),
-                    StackEnv.get("TRIBUTARY_FAULT_TM_START_CMD", "bin/stack up flink")), Duration.ZERO, true);
+                    StackEnv.get("TRIBUTARY_FAULT_TM_START_CMD", "bin/stack up flink")), Duration.ZERO, Recovery.RESTART);
+        }
+
+        /** kill -9 of the JobManager; {@code bin/stack up flink} starts only the missing JobManager. */
+        static Fault jobManagerKill() {
+            return new Fault("JM-kill", List.of(
+                    StackEnv.get("TRIBUTARY_FAULT_JM_KILL_CMD", "kill -9 \"$(cat .stack/flink/jobmanager.pid)\""),
+                    StackEnv.get("TRIBUTARY_FAULT_JM_START_CMD", "bin/stack up flink")), Duration.ZERO,
+                    Recovery.NEW_JOB_MASTER);
         }
 
         static Fault kafkaRestart() {
             return new Fault("Kafka", List.of(StackEnv.get("TRIBUTARY_FAULT_KAFKA_RESTART_CMD",
-                    "bin/stack restart kafka")), Duration.ZERO, false);
+                    "bin/stack restart kafka")), Duration.ZERO, Recovery.RIDE_OUT);
         }
 
         /** {@code bin/stack stop <service>}, the outage, {@code bin/stack start <service>}. */
@@ -308,7 +428,7 @@ class FaultInjectionE2E {
             String variable = "TRIBUTARY_FAULT_" + name;
             return new Fault(name, List.of(
                     StackEnv.get(variable + "_STOP_CMD", "bin/stack stop " + service),
-                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, false);
+                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, Recovery.RIDE_OUT);
         }
 
         /** Runs the first command, waits out the outage (while the load goes on), runs the rest. */
@@ -339,8 +459,9 @@ class FaultInjectionE2E {
         }
     }
 
-    /** The warehouse and the devices index as seen from outside the job. */
-    private record SinkProbe(WarehouseTestSchema warehouse, String index) {
+    /** The warehouse, the devices index and the raw zone as seen from outside the job. */
+    private record SinkProbe(WarehouseTestSchema warehouse, String index, String observationsIndex, S3Client s3,
+                             String rawPrefix) {
 
         long warehouseRows() {
             return warehouse.countOrMinusOne("SELECT count(*) FROM readings");
@@ -369,9 +490,82 @@ class FaultInjectionE2E {
             return lastSeqs.entrySet().stream().allMatch(e -> indexed.getOrDefault(e.getKey(), -1L) >= e.getValue());
         }
 
+        /** How many events the raw zone's committed part files hold. */
+        long rawEvents() throws Exception {
+            long events = 0;
+            for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
+                events += S3TestSupport.rawEvents(s3, o.key()).size();
+            }
+            return events;
+        }
+
+        /** Per flow, how often each record (by the key of its reading) is in the raw zone's committed part files. */
+        Map<String, Map<String, Integer>> rawRecords() throws Exception {
+            Map<String, Map<String, Integer>> records = new HashMap<>();
+            for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
+                for (RawEvent e : S3TestSupport.rawEvents(s3, o.key())) {
+                    String key = switch (e.getFlow()) {
+                        case READINGS_FLOW -> {
+                            HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
+                            yield key(r.getDeviceId(), r.getSeq());
+                        }
+                        case OBSERVATIONS_FLOW -> observationKey(Observation.getDecoder().decode(e.getPayload())
+                                .getOccurrenceId());
+                        default -> e.getFlow() + "/" + e.getKey();
+                    };
+                    records.computeIfAbsent(e.getFlow(), f -> new HashMap<>()).merge(key, 1, Integer::sum);
+                }
+            }
+            return records;
+        }
+
+        long observationRows() {
+            return warehouse.countOrMinusOne("SELECT count(*) FROM observations");
+        }
+
+        /** Documents in the observations index; -1 while the search server or the index is not there. */
+        long indexedObservations() throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/"
+                            + observationsIndex + "/_count")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("count").asLong() : -1;
+        }
+
+        /** Every document of the observations index (scrolled: more than a search's 10,000 hits), by reading key. */
+        Map<String, Integer> observationIds() throws Exception {
+            Map<String, Integer> ids = new HashMap<>();
+            JsonNode page = searchJson(observationsIndex + "/_search?scroll=1m",
+                    "{\"size\":5000,\"_source\":false,\"query\":{\"match_all\":{}}}");
+            while (page.path("hits").path("hits").size() > 0) {
+                page.path("hits").path("hits").forEach(h -> ids.merge(observationKey(h.path("_id").asText()), 1, Integer::sum));
+                page = searchJson("_search/scroll",
+                        "{\"scroll\":\"1m\",\"scroll_id\":\"" + page.path("_scroll_id").asText() + "\"}");
+            }
+            return ids;
+        }
+
+        private static JsonNode searchJson(String path, String body) throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + path))
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        }
+
+        void deleteRawZone() {
+            String prefix = rawPrefix.substring(0, rawPrefix.indexOf('/'));
+            S3TestSupport.list(s3, prefix + "/").forEach(o -> s3.deleteObject(b -> b.bucket(S3TestSupport.bucket()).key(o.key())));
+        }
+
         void deleteIndex() throws Exception {
-            HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + index)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            for (String i : List.of(index, observationsIndex, "observation-counts" + observationsIndex.substring(
+                    "observations".length()))) {
+                HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + i)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
         }
     }
 }

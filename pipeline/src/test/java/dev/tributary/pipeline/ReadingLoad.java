@@ -1,14 +1,15 @@
 package dev.tributary.pipeline;
 
 import dev.tributary.events.HoverboardReading;
+import dev.tributary.events.Observation;
+import dev.tributary.operators.codec.AvroEventSerializer;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,14 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A steady stream of hoverboard readings into the real broker while faults happen: {@code rate} readings a
  * second, round-robin over {@code devices} devices, each device's readings in seq order (keyed by device and
- * sent by an idempotent producer, so a broker restart neither reorders nor doubles them). Only acknowledged
- * readings count as sent; each is tagged with the phase (fault) during which it was sent. Every 40th reading of
- * a device overheats, so the alert rules have something to say.
+ * sent by an idempotent producer, so a broker restart neither reorders nor doubles them). With each reading goes
+ * one biodiversity observation (occurrence id {@link #occurrenceId}) to the observations topic, so a second flow
+ * is under the same faults. Only readings acknowledged together with their observation count as sent; each is
+ * tagged with the phase (fault) during which it was sent. Every 40th reading of a device overheats, so the alert
+ * rules have something to say.
  */
 final class ReadingLoad implements AutoCloseable {
 
@@ -37,6 +41,7 @@ final class ReadingLoad implements AutoCloseable {
     record Snapshot(int count, Map<String, Long> lastSeqs) {}
 
     private final String topic;
+    private final String observationsTopic;
     private final int devices;
     private final int rate;
     private final KafkaProducer<String, byte[]> producer;
@@ -51,8 +56,9 @@ final class ReadingLoad implements AutoCloseable {
     private volatile String phase = "before";
     private long next;
 
-    ReadingLoad(String topic, int devices, int rate) {
+    ReadingLoad(String topic, String observationsTopic, int devices, int rate) {
         this.topic = topic;
+        this.observationsTopic = observationsTopic;
         this.devices = devices;
         this.rate = rate;
         Properties props = KafkaTestSupport.clientProperties();
@@ -63,6 +69,11 @@ final class ReadingLoad implements AutoCloseable {
         props.put("delivery.timeout.ms", "300000");
         props.put("max.block.ms", "300000");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The occurrence id of the observation sent with a device's reading. */
+    static String occurrenceId(String device, long seq) {
+        return "occ-" + device + "-" + seq;
     }
 
     static boolean overheats(long seq) {
@@ -126,24 +137,21 @@ final class ReadingLoad implements AutoCloseable {
         String tag = phase;
         HoverboardReading reading = HoverboardReading.newBuilder().setDeviceId(device).setSeq(seq)
                 .setEventTime(Instant.now()).setBatteryPct(80).setTemperatureC(overheats(seq) ? 90 : 20).build();
-        producer.send(new ProducerRecord<>(topic, device, avro(reading)), (metadata, e) -> {
+        Observation observation = Observation.newBuilder().setOccurrenceId(occurrenceId(device, seq)).setSource("gbif")
+                .setKingdom("Animalia").setScientificName("Puma concolor").setSpecies("Puma concolor")
+                .setEventTime(reading.getEventTime()).build();
+        // counted once both the reading and its observation are acknowledged
+        AtomicInteger pending = new AtomicInteger(2);
+        Callback acknowledged = (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
-                return;
+            } else if (pending.decrementAndGet() == 0) {
+                sent.add(new Sent(device, seq, tag));
+                lastSeqs.merge(device, seq, Math::max);
             }
-            sent.add(new Sent(device, seq, tag));
-            lastSeqs.merge(device, seq, Math::max);
-        });
-    }
-
-    private static byte[] avro(HoverboardReading reading) {
-        try {
-            ByteBuffer b = reading.toByteBuffer();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + reading, e);
-        }
+        };
+        producer.send(new ProducerRecord<>(observationsTopic, observation.getOccurrenceId(),
+                AvroEventSerializer.encode(observation)), acknowledged);
+        producer.send(new ProducerRecord<>(topic, device, AvroEventSerializer.encode(reading)), acknowledged);
     }
 }

@@ -1,6 +1,10 @@
 package dev.tributary.pipeline;
 
+import dev.tributary.events.RawEvent;
 import dev.tributary.testing.StackEnv;
+
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
@@ -14,7 +18,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,5 +73,24 @@ public final class S3TestSupport {
 
     public static void put(S3Client s3, String key, byte[] bytes) {
         s3.putObject(b -> b.bucket(bucket()).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    /**
+     * The raw zone's committed part files under the prefix: the FileSink's in-progress and pending files start
+     * with '_' or '.', so readers that take only {@code part-*} see exactly what checkpoints committed.
+     */
+    public static List<S3Object> committedPartFiles(S3Client s3, String prefix) {
+        return list(s3, prefix).stream().filter(o -> o.key().substring(o.key().lastIndexOf('/') + 1).startsWith("part-"))
+                .toList();
+    }
+
+    /** The {@link RawEvent}s of one Avro container file of the raw zone. */
+    public static List<RawEvent> rawEvents(S3Client s3, String key) throws IOException {
+        List<RawEvent> events = new ArrayList<>();
+        try (InputStream bytes = new ByteArrayInputStream(get(s3, key));
+             DataFileStream<RawEvent> in = new DataFileStream<>(bytes, new SpecificDatumReader<>(RawEvent.class))) {
+            in.forEach(events::add);
+        }
+        return events;
     }
 }

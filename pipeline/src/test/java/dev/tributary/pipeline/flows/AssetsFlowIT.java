@@ -215,7 +215,15 @@ public class AssetsFlowIT {
     }
 
     static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse) {
-        return JobSettings.parse(rawSettings(topics, out, warehouse), secrets());
+        return settings(topics, out, warehouse, Map.of());
+    }
+
+    /** The assets flow's settings on the given topics and schema, with some of them overridden. */
+    static JobSettings settings(FreshTopics topics, List<String> out, WarehouseTestSchema warehouse,
+                                Map<String, String> overrides) {
+        Map<String, String> s = rawSettings(topics, out, warehouse);
+        s.putAll(overrides);
+        return JobSettings.parse(s, secrets());
     }
 
     /**
@@ -254,7 +262,7 @@ public class AssetsFlowIT {
                 "TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword());
     }
 
-    private static AssetAnnounced announcement(String id, String url, String type, long version) {
+    static AssetAnnounced announcement(String id, String url, String type, long version) {
         return AssetAnnounced.newBuilder().setAssetId(id).setSource("hq-it").setTitle("asset " + id).setMediaType(type)
                 .setUrl(url).setPublishedAt(Instant.now()).setVersion(version).build();
     }
@@ -264,7 +272,7 @@ public class AssetsFlowIT {
                 .setRequestedAt(Instant.now()).build();
     }
 
-    private static byte[] avro(SpecificRecordBase r) {
+    static byte[] avro(SpecificRecordBase r) {
         try {
             ByteBuffer b = (ByteBuffer) r.getClass().getMethod("toByteBuffer").invoke(r);
             byte[] bytes = new byte[b.remaining()];
@@ -280,7 +288,7 @@ public class AssetsFlowIT {
         T decode(ByteBuffer bytes) throws Exception;
     }
 
-    private static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
+    static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
         List<T> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             out.add(decoder.decode(ByteBuffer.wrap(r.value())));

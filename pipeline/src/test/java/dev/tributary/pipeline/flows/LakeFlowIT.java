@@ -22,8 +22,6 @@ import dev.tributary.testing.StackEnv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -280,16 +277,9 @@ class LakeFlowIT {
     private static List<RawEvent> rawEventsUntil(S3Client s3, String prefix, int expected) throws Exception {
         return pollUntil(Duration.ofMinutes(2), expected + " raw events under " + prefix, () -> {
             List<RawEvent> events = new ArrayList<>();
-            for (S3Object o : S3TestSupport.list(s3, prefix)) {
-                String name = o.key().substring(o.key().lastIndexOf('/') + 1);
-                if (!name.startsWith("part-")) {
-                    continue;
-                }
+            for (S3Object o : S3TestSupport.committedPartFiles(s3, prefix)) {
                 assertThat(o.key()).matches(".*/events/telemetry/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-.*\\.avro");
-                try (DataFileStream<RawEvent> in = new DataFileStream<>(
-                        new ByteArrayInputStream(S3TestSupport.get(s3, o.key())), new SpecificDatumReader<>(RawEvent.class))) {
-                    in.forEach(events::add);
-                }
+                events.addAll(S3TestSupport.rawEvents(s3, o.key()));
             }
             return events.size() >= expected ? events : null;
         });

@@ -27,7 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code /redirect/<name>.png}: 302 to {@code /img/<name>.png}</li>
  *   <li>{@code /redirect-private/<name>}: 302 to the cloud metadata address</li>
  *   <li>{@code /status/<code>}: that status</li>
+ *   <li>{@code /hang/<name>}: accepts the request and never answers (until the server closes)</li>
+ *   <li>{@code /reset/<name>}: closes the connection without an answer</li>
  * </ul>
+ * For fault-injection tests, {@link #fault(Fault)} makes the valid files' paths ({@code /img/}, {@code /video/},
+ * {@code /large/}) hang, drop the connection or answer 500 until it is set back to {@link Fault#NONE}.
  */
 public final class SampleAssetServer implements AutoCloseable {
 
@@ -40,6 +44,22 @@ public final class SampleAssetServer implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
     private final int imageSize;
+    private final Object faultChanged = new Object();
+    private volatile Fault fault = Fault.NONE;
+    private volatile boolean closed;
+    private final Map<String, AtomicInteger> faulted = new ConcurrentHashMap<>();
+
+    /** What the valid files' paths do while a fault is on. */
+    public enum Fault {
+        /** serve the file */
+        NONE,
+        /** accept the request and never answer, while the fault lasts */
+        HANG,
+        /** close the connection without an answer: the client sees it dropped */
+        RESET,
+        /** answer HTTP 500 */
+        ERROR_500
+    }
 
     private SampleAssetServer(HttpServer server, int imageSize) {
         this.server = server;
@@ -61,6 +81,20 @@ public final class SampleAssetServer implements AutoCloseable {
     /** Requests seen for a path, e.g. to check that a retry happened. */
     public int hits(String path) {
         AtomicInteger n = hits.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Switches the valid files' paths to a fault, or back to serving them ({@link Fault#NONE}). */
+    public void fault(Fault next) {
+        synchronized (faultChanged) {
+            fault = next;
+            faultChanged.notifyAll(); // hung requests end when the hang does
+        }
+    }
+
+    /** Requests for a path that met a fault (hung, dropped or answered 500). */
+    public int faultedHits(String path) {
+        AtomicInteger n = faulted.get(path);
         return n == null ? 0 : n.get();
     }
 
@@ -86,8 +120,22 @@ public final class SampleAssetServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         int count = hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         try (ex) {
-            if (path.startsWith("/img/") || path.startsWith("/video/") || path.startsWith("/large/")) {
+            boolean valid = path.startsWith("/img/") || path.startsWith("/video/") || path.startsWith("/large/");
+            Fault now = fault;
+            if (valid && now != Fault.NONE) {
+                faulted.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                if (now == Fault.HANG) {
+                    hangWhile(() -> fault == Fault.HANG);
+                } else if (now == Fault.ERROR_500) {
+                    send(ex, 500, "text/plain", "injected fault".getBytes(StandardCharsets.UTF_8));
+                }
+                // RESET, and a hang that ended: closing the exchange unanswered drops the connection
+            } else if (valid) {
                 send(ex, 200, type(path), bytesOf(path));
+            } else if (path.startsWith("/hang/")) {
+                hangWhile(() -> true);
+            } else if (path.startsWith("/reset/")) {
+                ex.getRequestBody().close(); // and no answer: the exchange's close drops the connection
             } else if (path.startsWith("/flaky/")) {
                 if (count == 1) {
                     send(ex, 500, "text/plain", "try again".getBytes(StandardCharsets.UTF_8));
@@ -129,6 +177,20 @@ public final class SampleAssetServer implements AutoCloseable {
         }
     }
 
+    /** Holds the request unanswered while the condition holds and the server runs. */
+    private void hangWhile(java.util.function.BooleanSupplier condition) {
+        synchronized (faultChanged) {
+            while (!closed && condition.getAsBoolean()) {
+                try {
+                    faultChanged.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private static String type(String path) {
         return path.endsWith(".jpg") ? "image/jpeg" : path.endsWith(".mp4") ? "video/mp4" : "image/png";
     }
@@ -148,6 +210,10 @@ public final class SampleAssetServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (faultChanged) {
+            closed = true;
+            faultChanged.notifyAll();
+        }
         server.stop(0);
         executor.shutdownNow();
     }
