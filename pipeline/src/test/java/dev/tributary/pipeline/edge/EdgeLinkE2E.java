@@ -142,8 +142,9 @@ class EdgeLinkE2E {
 
     @Test
     void anAssetWalksFromHqToTheEdgesOutboxAndUnservedRequestsEndFailedOrExpired() throws Exception {
+        // the link must be up, whatever the outage test left behind
         StackCommand.run("TRIBUTARY_MIRROR_START_CMD", "bin/stack up mirror",
-                new File("target/edge-mirror-start.log"), Duration.ofMinutes(4));
+                new File("target/edge-mirror-up.log"), Duration.ofMinutes(4));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String suffix = ".e2e-" + run;
         String edgeId = "edge-e2e-" + run;
