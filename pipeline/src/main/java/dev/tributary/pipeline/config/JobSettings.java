@@ -223,6 +223,17 @@ public final class JobSettings implements Serializable {
     // ---- edge flow (flows=edge): the edge's own job reads HQ's broadcast as replicated by MirrorMaker 2 ----
     public static final Setting<List<String>> TOPICS_EDGE_BROADCAST = inputTopics("edge-assets-broadcast",
             "assets.broadcast", "edge flow input: HQ's asset broadcast as replicated to the edge (AssetBroadcast)");
+    public static final Setting<List<String>> TOPICS_EDGE_DELIVERED = inputTopics("edge-assets-delivered",
+            "assets.delivered", "edge flow input: HQ's answers to requests as replicated to the edge (AssetDelivery);"
+                    + " FAILED and EXPIRED answers to this edge set its edge_assets row FAILED/EXPIRED");
+    public static final Setting<String> EDGE_ID = Setting.of("edge.id", value -> {
+        // the edge id is part of request ids and of HQ's object keys (edges/<edgeId>/...): a plain name
+        if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("must be 1-64 letters, digits, '.', '_' or '-' (the edge's id, as"
+                    + " bin/edge's TRIBUTARY_EDGE_ID), got '" + value + "'");
+        }
+        return value;
+    }, "edge-1", "edge flow: this edge's id (TRIBUTARY_EDGE_ID of bin/edge); only answers to its requests apply");
 
     /** Every declared setting, in the order {@code --help} lists them. */
     public static final List<Setting<?>> ALL = List.of(
@@ -248,7 +259,7 @@ public final class JobSettings implements Serializable {
             OBJECTSTORE_URL, OBJECTSTORE_ENDPOINT, OBJECTSTORE_REGION, OBJECTSTORE_PATH_STYLE, OBJECTSTORE_ACCESS_KEY,
             OBJECTSTORE_SECRET_KEY,
             LAKE_RAW_ZONE, LAKE_LANDING, LAKE_LANDING_SCAN_INTERVAL, LAKE_CATALOG_INDEX, TOPIC_CATALOG,
-            TOPICS_EDGE_BROADCAST);
+            TOPICS_EDGE_BROADCAST, TOPICS_EDGE_DELIVERED, EDGE_ID);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafkaClient;

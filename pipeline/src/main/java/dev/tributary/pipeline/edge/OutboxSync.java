@@ -45,7 +45,8 @@ public final class OutboxSync {
             } else {
                 local++;
             }
-            EdgeCatalog.advance(c, row.assetId(), EdgeAssetStatus.DELIVERED);
+            EdgeCatalog.advance(c, row.assetId(), EdgeAssetStatus.DELIVERED,
+                    row.statusRank() / EdgeAssetStatus.ATTEMPT_STRIDE);
         }
         return new Result(copied, local, waiting);
     }

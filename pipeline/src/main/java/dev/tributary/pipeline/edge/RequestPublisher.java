@@ -3,6 +3,7 @@ package dev.tributary.pipeline.edge;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.sinks.redshift.EdgeAssetStatus;
+import dev.tributary.sinks.redshift.EdgeRequestId;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,8 +22,9 @@ import java.util.concurrent.Future;
  * Publishes the edge's REQUESTING rows as {@link AssetRequest}s on the edge's assets.requested topic and marks
  * them REQUESTED, in one database transaction per batch: the rows stay locked until every send is acknowledged,
  * and a failure before the commit leaves them REQUESTING, to be sent again. A request is therefore published at
- * least once; its requestId is derived from edge and asset, so a repeat carries the same id and HQ's assets flow
- * (which answers each requestId once) ignores it.
+ * least once; its requestId is derived from edge, asset and request attempt ({@link EdgeRequestId}), so a repeat
+ * carries the same id and HQ's assets flow (which answers each requestId once) ignores it, while a request made
+ * again after a FAILED or EXPIRED answer is a new one.
  */
 public final class RequestPublisher {
 
@@ -39,11 +41,6 @@ public final class RequestPublisher {
         this.clock = clock;
     }
 
-    /** The id of the edge's request for an asset: stable, so every retry of the same request dedupes at HQ. */
-    public static String requestId(String edgeId, String assetId) {
-        return edgeId + "/" + assetId;
-    }
-
     /** Publishes one batch of at most {@code limit} rows; returns how many were published and marked. */
     public int publishBatch(Connection c, int limit) throws SQLException, InterruptedException {
         boolean autoCommit = c.getAutoCommit();
@@ -52,7 +49,8 @@ public final class RequestPublisher {
             List<EdgeCatalog.Row> rows = EdgeCatalog.claimRequesting(c, limit);
             List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (EdgeCatalog.Row row : rows) {
-                AssetRequest request = AssetRequest.newBuilder().setRequestId(requestId(edgeId, row.assetId()))
+                String requestId = new EdgeRequestId(edgeId, row.assetId(), row.requestAttempt()).toString();
+                AssetRequest request = AssetRequest.newBuilder().setRequestId(requestId)
                         .setEdgeId(edgeId).setAssetId(row.assetId()).setRequestedAt(clock.instant()).build();
                 sends.add(producer.send(new ProducerRecord<>(topic,
                         row.assetId().getBytes(StandardCharsets.UTF_8), serializer.serialize(request))));
@@ -61,7 +59,7 @@ public final class RequestPublisher {
                 send.get();
             }
             for (EdgeCatalog.Row row : rows) {
-                EdgeCatalog.advance(c, row.assetId(), EdgeAssetStatus.REQUESTED);
+                EdgeCatalog.advance(c, row.assetId(), EdgeAssetStatus.REQUESTED, row.requestAttempt());
             }
             c.commit();
             return rows.size();

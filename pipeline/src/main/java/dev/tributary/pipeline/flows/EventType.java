@@ -2,6 +2,7 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetBroadcast;
+import dev.tributary.events.AssetDelivery;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.events.Customer;
 import dev.tributary.events.HoverboardReading;
@@ -45,6 +46,9 @@ public record EventType<T extends SpecificRecordBase>(
     /** Read only by the edge flow (from the edge's replica of assets.broadcast); not an input of HQ's flows. */
     public static final EventType<AssetBroadcast> ASSET_BROADCAST = new EventType<>("asset-broadcast",
             AssetBroadcast.class, AssetBroadcast::getAssetId, JobSettings.TOPICS_EDGE_BROADCAST);
+    /** Read only by the edge flow (from the edge's replica of assets.delivered): HQ's answers to requests. */
+    public static final EventType<AssetDelivery> ASSET_DELIVERY = new EventType<>("asset-delivery",
+            AssetDelivery.class, AssetDelivery::getAssetId, JobSettings.TOPICS_EDGE_DELIVERED);
 
     public static final List<EventType<?>> ALL =
             List.of(ASSET_ANNOUNCED, ASSET_REQUEST, HOVERBOARD_READING, CUSTOMER, TRIP, OBSERVATION);

@@ -108,6 +108,36 @@ class EdgeRequestsIT {
         assertThat(EdgeCatalog.request(c, "a-1")).as("a delivered asset never goes back").isFalse();
     }
 
+    @Test
+    void anAssetAnsweredFailedOrExpiredIsRequestedAgainUnderANewRequestId() throws Exception {
+        String topic = KafkaTestSupport.createTopics(4, "edge-rerequested").get(0);
+        // how the edge flow records HQ's answers to the first attempt (edge_assets FAILED/EXPIRED, rank 3)
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE edge_assets SET status = CASE asset_id WHEN 'a-1' THEN 'FAILED' ELSE 'EXPIRED' END, status_rank = 3")) {
+            st.executeUpdate();
+        }
+        assertThat(EdgeCatalog.request(c, "a-1")).as("bin/edge request after FAILED").isTrue();
+        // a field user may also re-request by plain SQL, without touching the rank
+        try (PreparedStatement st = c.prepareStatement("UPDATE edge_assets SET status = 'REQUESTING' WHERE asset_id = 'a-2'")) {
+            st.executeUpdate();
+        }
+        assertThat(statuses()).containsExactly("a-1|REQUESTING|11", "a-2|REQUESTING|3");
+
+        Properties props = KafkaTestSupport.clientProperties();
+        props.put("enable.idempotence", "true");
+        Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            assertThat(new RequestPublisher(producer, topic, EDGE, clock).publishBatch(c, 100)).isEqualTo(2);
+        }
+        // new ids: HQ, which answers each request id once, would ignore the first attempt's ids
+        assertThat(KafkaTestSupport.readCommittedToEnd(topic, Duration.ofMinutes(1)))
+                .extracting(r -> decode(r.value()).getRequestId())
+                .containsExactlyInAnyOrder("edge-it/a-1#1", "edge-it/a-2#1");
+        assertThat(statuses()).containsExactly("a-1|REQUESTED|12", "a-2|REQUESTED|12");
+        assertThat(EdgeCatalog.request(c, "a-1")).as("requested already").isFalse();
+    }
+
     private void available(String assetId, String sha) throws Exception {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO edge_assets VALUES (?, 'title', 'image/png', ?,"
                 + " 'assets/sha256/x', ?, 'AVAILABLE', 0, now())")) {

@@ -17,7 +17,8 @@ public final class MergeSql {
     public MergeSql(WarehouseTable<?> table, WarehouseDialect dialect) {
         this.table = table;
         this.dialect = dialect;
-        this.staging = "tributary_stage_" + table.name();
+        // an updates-only view of a table gets its own staging table: it has fewer columns than the table
+        this.staging = "tributary_stage_" + table.name() + (table.isUpdatesOnly() ? "_updates" : "");
     }
 
     public String stagingTable() {
@@ -26,6 +27,11 @@ public final class MergeSql {
 
     /** A session-local copy of the target's columns (no primary key: duplicates must not fail the load). */
     public String createStaging() {
+        if (table.isUpdatesOnly()) {
+            // only the declared columns: LIKE would bring the table's other NOT NULL columns, which these rows lack
+            return "CREATE TEMP TABLE " + staging + " AS SELECT " + columnList() + " FROM " + table.name()
+                    + " WHERE 1 = 0";
+        }
         return "CREATE TEMP TABLE " + staging + " (LIKE " + table.name() + ")";
     }
 
@@ -65,11 +71,16 @@ public final class MergeSql {
 
     public String merge() {
         String target = table.name();
+        if (table.isUpdatesOnly()) {
+            // UPDATE ... FROM, in both dialects: a MERGE without WHEN NOT MATCHED is not valid on Redshift
+            return "UPDATE " + target + " SET " + set(updatable()) + " FROM " + staging + " s WHERE "
+                    + keyMatch("s", target) + " AND s." + table.versionColumn() + " > " + target + "."
+                    + table.versionColumn();
+        }
         StringBuilder sql = new StringBuilder()
                 .append("MERGE INTO ").append(target)
                 .append(" USING ").append(staging).append(" s ON ").append(keyMatch("s", target));
-        List<String> updatable = table.columns().stream()
-                .map(WarehouseColumn::name).filter(c -> !table.isKey(c)).toList();
+        List<String> updatable = updatable();
         if (dialect.guardsInsideMerge()) {
             if (table.isVersioned()) {
                 sql.append(" WHEN MATCHED AND s.").append(table.versionColumn()).append(" > ").append(target)
@@ -83,6 +94,14 @@ public final class MergeSql {
         sql.append(" WHEN NOT MATCHED THEN INSERT (").append(String.join(", ", all)).append(") VALUES (")
                 .append(all.stream().map(c -> "s." + c).collect(Collectors.joining(", "))).append(')');
         return sql.toString();
+    }
+
+    private List<String> updatable() {
+        return table.columns().stream().map(WarehouseColumn::name).filter(c -> !table.isKey(c)).toList();
+    }
+
+    private String columnList() {
+        return table.columns().stream().map(WarehouseColumn::name).collect(Collectors.joining(", "));
     }
 
     private String keyMatch(String source, String target) {

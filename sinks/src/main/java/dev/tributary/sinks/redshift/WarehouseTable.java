@@ -12,7 +12,9 @@ import java.util.Objects;
  * <p>Every table has key columns (the natural key: one row per key). A <em>versioned</em> table also has a
  * version column: a replayed or out-of-order record only replaces the stored row when its version is
  * greater, which makes the at-least-once sink idempotent. An <em>immutable</em> table has no version
- * column: a key, once stored, is never rewritten (a replay is a no-op). Build with {@link #builder}.
+ * column: a key, once stored, is never rewritten (a replay is a no-op). An <em>updates-only</em> view of a
+ * versioned table writes some of its columns into rows that exist and never inserts one (a record whose key has
+ * no row is dropped): for records that change part of a row another writer created. Build with {@link #builder}.
  */
 public final class WarehouseTable<T> implements Serializable {
 
@@ -32,10 +34,11 @@ public final class WarehouseTable<T> implements Serializable {
     private final RowExtractor<T> extractor;
     private final int[] keyIndexes;
     private final int versionIndex;
+    private final boolean updatesOnly;
 
     private WarehouseTable(
             String name, Class<T> recordClass, List<WarehouseColumn> columns, List<String> keyColumns,
-            String versionColumn, RowExtractor<T> extractor) {
+            String versionColumn, boolean updatesOnly, RowExtractor<T> extractor) {
         this.name = name;
         this.recordClass = recordClass;
         this.columns = List.copyOf(columns);
@@ -44,6 +47,7 @@ public final class WarehouseTable<T> implements Serializable {
         this.extractor = extractor;
         this.keyIndexes = keyColumns.stream().mapToInt(this::indexOf).toArray();
         this.versionIndex = versionColumn == null ? -1 : indexOf(versionColumn);
+        this.updatesOnly = updatesOnly;
     }
 
     public static <T> Builder<T> builder(String name, Class<T> recordClass) {
@@ -69,6 +73,11 @@ public final class WarehouseTable<T> implements Serializable {
     /** The version column, or null for an immutable table. */
     public String versionColumn() {
         return versionColumn;
+    }
+
+    /** True when the sink only updates existing rows (see {@link Builder#updatesOnly()}). */
+    public boolean isUpdatesOnly() {
+        return updatesOnly;
     }
 
     public boolean isVersioned() {
@@ -126,6 +135,7 @@ public final class WarehouseTable<T> implements Serializable {
         private List<String> keyColumns = List.of();
         private String versionColumn;
         private boolean immutable;
+        private boolean updatesOnly;
 
         private Builder(String name, Class<T> recordClass) {
             if (name == null || !name.matches("[a-z_][a-z0-9_]*")) {
@@ -171,6 +181,15 @@ public final class WarehouseTable<T> implements Serializable {
             return this;
         }
 
+        /**
+         * Only updates the declared columns of rows that exist (version-guarded); never inserts. The declared
+         * columns may be a subset of the table's.
+         */
+        public Builder<T> updatesOnly() {
+            this.updatesOnly = true;
+            return this;
+        }
+
         public WarehouseTable<T> build() {
             if (columns.isEmpty()) {
                 throw new IllegalStateException(name + ": no columns");
@@ -194,6 +213,9 @@ public final class WarehouseTable<T> implements Serializable {
                     throw new IllegalStateException(name + ": version column must be BIGINT, INTEGER or TIMESTAMP");
                 }
             }
+            if (updatesOnly && versionColumn == null) {
+                throw new IllegalStateException(name + ": updatesOnly() needs a version(column) to guard the updates");
+            }
             if (keyColumns.size() == columns.size()) {
                 throw new IllegalStateException(name + ": a table needs at least one non-key column");
             }
@@ -205,7 +227,7 @@ public final class WarehouseTable<T> implements Serializable {
                 }
                 return row;
             };
-            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, extractor);
+            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, updatesOnly, extractor);
         }
 
         private WarehouseColumn requireNotNull(String column, String role) {

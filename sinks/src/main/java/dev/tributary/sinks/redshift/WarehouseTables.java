@@ -7,6 +7,7 @@ import static dev.tributary.sinks.redshift.SqlType.varchar;
 
 import dev.tributary.events.Alert;
 import dev.tributary.events.AssetBroadcast;
+import dev.tributary.events.AssetDelivery;
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
 import dev.tributary.events.Customer;
@@ -172,9 +173,33 @@ public final class WarehouseTables {
                     .version("status_rank")
                     .build();
 
+    /**
+     * HQ's answers to the edge's requests that bring no file (FAILED, EXPIRED; the edge flow filters them), written
+     * into the edge's existing {@code edge_assets} rows: the status says how the request ended, at the rank of the
+     * attempt the answer's request id names ({@link EdgeRequestId}), so an answer to an older attempt never touches
+     * a newer request, and a replay changes nothing. Not in {@link #ALL}: a view of {@link #EDGE_ASSETS}, no table
+     * of its own.
+     */
+    public static final WarehouseTable<AssetDelivery> EDGE_ANSWERS =
+            WarehouseTable.builder("edge_assets", AssetDelivery.class)
+                    .column("asset_id", varchar(256), AssetDelivery::getAssetId)
+                    .column("status", varchar(16), d -> answerStatus(d).name())
+                    .column("status_rank", bigint(),
+                            d -> answerStatus(d).rankIn(EdgeRequestId.attemptOf(d.getRequestId())))
+                    .column("updated_at", timestamp(), AssetDelivery::getAt)
+                    .key("asset_id")
+                    .version("status_rank")
+                    .updatesOnly()
+                    .build();
+
     /** All tables, in the order of the DDL file. */
     public static final List<WarehouseTable<?>> ALL = List.of(
             READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES, EDGE_ASSETS);
+
+    /** The edge status of an answer: the HQ state of the same name (FAILED, EXPIRED, DELIVERED). */
+    static EdgeAssetStatus answerStatus(AssetDelivery delivery) {
+        return EdgeAssetStatus.valueOf(delivery.getState().name());
+    }
 
     static String operationsJson(CatalogEntry entry) {
         List<Map<String, Object>> operations = new ArrayList<>();

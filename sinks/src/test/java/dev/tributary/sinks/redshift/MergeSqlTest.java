@@ -48,6 +48,23 @@ class MergeSqlTest {
     }
 
     @Test
+    void anUpdatesOnlyTableUpdatesExistingRowsWithAVersionGuardAndNeverInserts() {
+        WarehouseTable<Object[]> updates = WarehouseTable.builder("items", Object[].class)
+                .column("id", SqlType.varchar(64), r -> r[0])
+                .column("version", SqlType.bigint(), r -> r[1])
+                .column("text", SqlType.varchar(64), r -> r[2])
+                .key("id").version("version").updatesOnly().build();
+        for (WarehouseDialect dialect : WarehouseDialect.values()) {
+            MergeSql sql = new MergeSql(updates, dialect);
+            assertThat(sql.stagingTable()).isEqualTo("tributary_stage_items_updates");
+            assertThat(sql.createStaging()).isEqualTo(
+                    "CREATE TEMP TABLE tributary_stage_items_updates AS SELECT id, version, text FROM items WHERE 1 = 0");
+            assertThat(sql.merge()).isEqualTo("UPDATE items SET version = s.version, text = s.text"
+                    + " FROM tributary_stage_items_updates s WHERE s.id = items.id AND s.version > items.version");
+        }
+    }
+
+    @Test
     void stagingCopiesTheTargetsColumns() {
         assertThat(new MergeSql(TestTables.VERSIONED, WarehouseDialect.REDSHIFT).createStaging())
                 .isEqualTo("CREATE TEMP TABLE tributary_stage_items (LIKE items)");
