@@ -10,8 +10,8 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The first-class Kafka security settings: the client properties they make, and the combinations they refuse. */
-class KafkaSecurityTest {
+/** The security settings: Kafka client properties they make, combinations they refuse, no credentials in URLs. */
+class SecuritySettingsTest {
 
     private static final Map<String, String> ENV = Map.of("SASL_PW", "pa\"ss\\word-xyz", "TRUST_PW", "trust-pw-123");
 
@@ -86,6 +86,21 @@ class KafkaSecurityTest {
         assertThatThrownBy(() -> JobSettings.parse(Map.of("kafka.security.protocol", "SSL",
                 "kafka.client.security.protocol", "SASL_SSL"), Map.of()))
                 .hasMessageContaining("'kafka.client.security.protocol' conflicts with kafka.security.protocol=SSL");
+    }
+
+    @Test
+    void credentialsInsideTheWarehouseOrSearchUrlAreRefusedWithoutEchoingThem() {
+        assertThatThrownBy(() -> JobSettings.parse(Map.of(
+                "warehouse.jdbc-url", "jdbc:redshift://example:5439/dev?ssl=true&Password=hunter2-xyz",
+                "search.url", "https://elastic:hunter3-xyz@search.example:9200"), Map.of()))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .anySatisfy(p -> assertThat(p).contains("warehouse.jdbc-url", "warehouse.password=${env:"))
+                        .anySatisfy(p -> assertThat(p).contains("search.url", "search.password-env")))
+                .hasMessageNotContaining("hunter2-xyz").hasMessageNotContaining("hunter3-xyz");
+        // TLS options stay in the URL
+        assertThat(JobSettings.parse(Map.of("warehouse.jdbc-url",
+                "jdbc:postgresql://db.example:5432/tributary?ssl=true&sslmode=verify-full&sslrootcert=/etc/ca.pem"), Map.of())
+                .get(JobSettings.WAREHOUSE_JDBC_URL)).endsWith("sslrootcert=/etc/ca.pem");
     }
 
     @Test
