@@ -1,6 +1,5 @@
 package dev.tributary.pipeline;
 
-import dev.tributary.events.HoverboardReading;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,7 +56,7 @@ class SecretLeakE2E {
         args.addAll(topics.arguments());
         KafkaTestSupport.saslSslSettings().forEach((k, v) -> args.addAll(List.of("--" + k, v)));
 
-        KafkaTestSupport.produce(topics.hoverboard(), readings(20));
+        KafkaTestSupport.produce(topics.hoverboard(), CompatibilityRun.readings(1, 20));
         String job = SessionCluster.runDetached(null, args, environment);
         KafkaTestSupport.readCommittedUntil(topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= 20);
         Map<String, String> rest = new LinkedHashMap<>(restViews(job));
@@ -132,18 +128,5 @@ class SecretLeakE2E {
         byte[] bytes = Files.readAllBytes(file);
         int start = from <= bytes.length ? (int) from : 0;
         return new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1);
-    }
-
-    private static List<Map.Entry<String, byte[]>> readings(int count) throws IOException {
-        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-        for (int seq = 1; seq <= count; seq++) {
-            HoverboardReading r = HoverboardReading.newBuilder().setDeviceId("device-" + seq % 3).setSeq(seq)
-                    .setEventTime(Instant.now().minusSeconds(100 - seq)).setBatteryPct(50).setTemperatureC(20).build();
-            ByteBuffer b = r.toByteBuffer();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            out.add(new SimpleEntry<>(r.getDeviceId(), bytes));
-        }
-        return out;
     }
 }
