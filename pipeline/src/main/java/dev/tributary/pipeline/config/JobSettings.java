@@ -347,6 +347,9 @@ public final class JobSettings implements Serializable {
     /**
      * Checks that need the network, separated from {@link #parse} so tests and {@code --help} stay offline.
      * Throws {@link InvalidSettingsException} naming the setting.
+     *
+     * @param timeout TCP connect timeout per bootstrap server; the login with the job's security settings that
+     *                follows waits longer (see {@link KafkaPreflight#TIMEOUT})
      */
     public void checkReachable(Duration timeout) {
         if (!get(KAFKA_CHECK_REACHABLE)) {
@@ -360,7 +363,7 @@ public final class JobSettings implements Serializable {
             int port = Integer.parseInt(server.substring(colon + 1));
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-                KafkaPreflight.check(this, timeout);
+                KafkaPreflight.check(this, KafkaPreflight.TIMEOUT);
                 return;
             } catch (InvalidSettingsException e) {
                 throw e;

@@ -21,6 +21,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class KafkaPreflight {
 
+    /**
+     * How long the login may take. Generous: a TLS handshake and SCRAM login from a cold client JVM took over 5 s on a
+     * busy 2-core machine right after a broker restart, while a refused login or an untrusted certificate is answered
+     * at once; only a protocol that does not match the listener waits this long.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private KafkaPreflight() {}
 
     static void check(JobSettings settings, Duration timeout) {
@@ -70,7 +77,7 @@ final class KafkaPreflight {
 
     private static String timedOut(String servers, String protocol, Duration timeout) {
         return "setting '" + JobSettings.KAFKA_SECURITY_PROTOCOL.key() + "': Kafka at " + servers + " accepts connections"
-                + " but did not answer with security.protocol=" + protocol + (timeout == null ? "" : " within " + timeout)
+                + " but did not answer with security.protocol=" + protocol + (timeout == null ? "" : " within " + timeout.toSeconds() + " s")
                 + ". Use the protocol of that listener (e.g. SASL_SSL on a TLS port, PLAINTEXT on a plaintext one)";
     }
 
