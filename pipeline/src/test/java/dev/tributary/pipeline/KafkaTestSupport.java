@@ -41,6 +41,38 @@ public final class KafkaTestSupport {
         return props;
     }
 
+    /** Environment variables of the broker's SASL_SSL listener that {@link #saslSslSettings()} reads. */
+    public static final List<String> SASL_SSL_VARIABLES = List.of("TRIBUTARY_KAFKA_SASL_PASSWORD", "TRIBUTARY_KAFKA_TRUSTSTORE_PASSWORD");
+
+    /**
+     * Job settings that point every Kafka client of the job at the stack broker's SASL_SSL listener (SCRAM-SHA-512
+     * over TLS, {@code bin/stack} made its keystore and user), with the passwords as {@code ${env:...}} references
+     * to resolve with {@link #saslSslEnvironment()}.
+     */
+    public static Map<String, String> saslSslSettings() {
+        return Map.of(
+                "kafka.bootstrap-servers", StackEnv.get("TRIBUTARY_KAFKA_SASL_BOOTSTRAP", "127.0.0.1:9094"),
+                "kafka.security.protocol", "SASL_SSL",
+                "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.sasl.username", StackEnv.get("TRIBUTARY_KAFKA_SASL_USER", "tributary"),
+                "kafka.sasl.password", "${env:TRIBUTARY_KAFKA_SASL_PASSWORD}",
+                "kafka.ssl.truststore.location", StackEnv.get("TRIBUTARY_KAFKA_TRUSTSTORE", ""),
+                "kafka.ssl.truststore.password", "${env:TRIBUTARY_KAFKA_TRUSTSTORE_PASSWORD}");
+    }
+
+    /** The values of {@link #SASL_SSL_VARIABLES} from the environment or {@code .stack/env}. */
+    public static Map<String, String> saslSslEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String name : SASL_SSL_VARIABLES) {
+            String value = StackEnv.get(name, "");
+            if (value.isEmpty()) {
+                throw new IllegalStateException(name + " is not set: start the stack's broker with bin/stack up kafka");
+            }
+            env.put(name, value);
+        }
+        return env;
+    }
+
     /** Creates fresh topics (a random suffix keeps test runs apart) and returns their names in order. */
     public static List<String> createTopics(int partitions, String... baseNames) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -37,13 +38,21 @@ public final class SessionCluster {
 
     /** {@code bin/flink run -d [-s savepoint] <jar> args}; returns the job id. */
     public static String runDetached(String savepoint, List<String> jobArgs) throws Exception {
+        return runDetached(savepoint, jobArgs, Map.of());
+    }
+
+    /**
+     * {@link #runDetached(String, List)} with extra environment variables for the client, e.g. the secrets its
+     * {@code ${env:NAME}} settings read.
+     */
+    public static String runDetached(String savepoint, List<String> jobArgs, Map<String, String> environment) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bin/flink", "run", "-d"));
         if (savepoint != null) {
             cmd.addAll(List.of("-s", savepoint));
         }
         cmd.add(jobJar().toString());
         cmd.addAll(jobArgs);
-        return find(JOB_ID, flink(cmd), "job id");
+        return find(JOB_ID, flink(cmd, environment), "job id");
     }
 
     /** {@code bin/flink stop --savepointPath dir jobId}; returns the savepoint path. */
@@ -85,7 +94,14 @@ public final class SessionCluster {
 
     /** Runs a command of the checkout (e.g. {@code bin/flink ...}, {@code bin/upgrade ...}) from its root. */
     public static Outcome command(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(StackEnv.repoRoot().toFile()).redirectErrorStream(true).start();
+        return command(cmd, Map.of());
+    }
+
+    /** {@link #command(List)} with extra environment variables. */
+    public static Outcome command(List<String> cmd, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(StackEnv.repoRoot().toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -109,7 +125,11 @@ public final class SessionCluster {
     }
 
     private static String flink(List<String> cmd) throws Exception {
-        Outcome outcome = command(cmd);
+        return flink(cmd, Map.of());
+    }
+
+    private static String flink(List<String> cmd, Map<String, String> environment) throws Exception {
+        Outcome outcome = command(cmd, environment);
         if (outcome.exitCode() != 0) {
             throw new AssertionError(String.join(" ", cmd) + " failed:\n" + outcome.output());
         }

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>Values come from a properties file and {@code --key value} arguments (see {@link Arguments}). A value may
  * reference the environment as {@code ${env:NAME}}, which is how secrets reach the job without being written
- * in a file: {@code kafka.client.sasl.jaas.config=${env:KAFKA_JAAS}}. Keys under {@code kafka.client.} pass
- * through to the Kafka clients (security protocol, SASL, TLS).
+ * in a file: {@code kafka.sasl.password=${env:KAFKA_SASL_PASSWORD}}. Keys under {@code kafka.client.} pass
+ * through to the Kafka clients (e.g. a client keystore for mutual TLS).
  */
 public final class JobSettings implements Serializable {
 
@@ -56,7 +56,23 @@ public final class JobSettings implements Serializable {
             Parsers.oneOf(StartingOffsets.class), "committed-or-earliest",
             "where sources start without a checkpoint: committed-or-earliest, earliest, latest");
     public static final Setting<Boolean> KAFKA_CHECK_REACHABLE = Setting.of("kafka.check-reachable", Parsers.bool(),
-            "true", "check before the job starts that a bootstrap server accepts connections");
+            "true", "check before the job starts that a bootstrap server accepts connections and this job's"
+                    + " Kafka security settings (TLS handshake, SASL login)");
+    // Kafka security: applied to every Kafka client of the job (sources, sinks, dead letters, pre-flight check)
+    public static final Setting<KafkaSecurityProtocol> KAFKA_SECURITY_PROTOCOL = Setting.of("kafka.security.protocol",
+            Parsers.oneOf(KafkaSecurityProtocol.class), "PLAINTEXT",
+            "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; PLAINTEXT leaves security to kafka.client.* settings");
+    public static final Setting<SaslMechanism> KAFKA_SASL_MECHANISM = Setting.of("kafka.sasl.mechanism",
+            Parsers.oneOf(SaslMechanism.class), "SCRAM-SHA-512", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
+    public static final Setting<String> KAFKA_SASL_USERNAME = Setting.of("kafka.sasl.username",
+            Setting.ValueParser.text(), "", "SASL user (with kafka.security.protocol=SASL_SSL or SASL_PLAINTEXT)");
+    public static final Setting<String> KAFKA_SASL_PASSWORD = Setting.secret("kafka.sasl.password",
+            "SASL password; give it as ${env:NAME}, never in a file");
+    public static final Setting<String> KAFKA_SSL_TRUSTSTORE_LOCATION = Setting.of("kafka.ssl.truststore.location",
+            Setting.ValueParser.text(), "", "truststore (PKCS12 or JKS) with the CA of the brokers' certificates, a path"
+                    + " on the client and every TaskManager; empty trusts the JVM's default CAs");
+    public static final Setting<String> KAFKA_SSL_TRUSTSTORE_PASSWORD = Setting.secret("kafka.ssl.truststore.password",
+            "password of the truststore as ${env:NAME}; empty for a store without one");
 
     public static final Setting<String> TOPIC_DEAD_LETTER = topic("dead-letter", "pipeline.dead-letter",
             "where every rejected record goes, with the reason and its source offset");
@@ -239,7 +255,8 @@ public final class JobSettings implements Serializable {
     public static final List<Setting<?>> ALL = List.of(
             JOB_NAME, FLOWS,
             KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TX_PREFIX, KAFKA_TX_TIMEOUT, KAFKA_STARTING_OFFSETS,
-            KAFKA_CHECK_REACHABLE,
+            KAFKA_CHECK_REACHABLE, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+            KAFKA_SASL_PASSWORD, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             TOPIC_DEAD_LETTER, TOPIC_VALIDATED, TOPICS_ASSETS_ANNOUNCED, TOPICS_ASSETS_REQUESTED, TOPICS_HOVERBOARD,
             TOPICS_CUSTOMER, TOPICS_TRIP, TOPICS_OBSERVATIONS,
             DECODE_MAX_PAYLOAD,
@@ -330,12 +347,20 @@ public final class JobSettings implements Serializable {
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new JobSettings(Collections.unmodifiableMap(values), Collections.unmodifiableMap(kafkaClient));
+        JobSettings settings = new JobSettings(Collections.unmodifiableMap(values), Collections.unmodifiableMap(kafkaClient));
+        KafkaSecurity.check(settings, kafkaClient, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return settings;
     }
 
     /**
      * Checks that need the network, separated from {@link #parse} so tests and {@code --help} stay offline.
      * Throws {@link InvalidSettingsException} naming the setting.
+     *
+     * @param timeout TCP connect timeout per bootstrap server; the login with the job's security settings that
+     *                follows waits longer (see {@link KafkaPreflight#TIMEOUT})
      */
     public void checkReachable(Duration timeout) {
         if (!get(KAFKA_CHECK_REACHABLE)) {
@@ -349,7 +374,10 @@ public final class JobSettings implements Serializable {
             int port = Integer.parseInt(server.substring(colon + 1));
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+                KafkaPreflight.check(this, KafkaPreflight.TIMEOUT);
                 return;
+            } catch (InvalidSettingsException e) {
+                throw e;
             } catch (Exception e) {
                 failures.add(server + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
@@ -368,10 +396,15 @@ public final class JobSettings implements Serializable {
         return (T) v;
     }
 
-    /** Kafka client properties: bootstrap servers plus every {@code kafka.client.*} pass-through setting. */
+    /**
+     * Kafka client properties: bootstrap servers, the security settings ({@code kafka.security.protocol},
+     * {@code kafka.sasl.*}, {@code kafka.ssl.*}) and every {@code kafka.client.*} pass-through setting. Every Kafka
+     * client of the job is made from these.
+     */
     public Properties kafkaClientProperties() {
         Properties props = new Properties();
         kafkaClient.forEach(props::setProperty);
+        KafkaSecurity.apply(this, props);
         props.setProperty("bootstrap.servers", String.join(",", get(KAFKA_BOOTSTRAP)));
         return props;
     }
@@ -403,7 +436,7 @@ public final class JobSettings implements Serializable {
                     s.isRequired() ? "(required)" : s.defaultText().isEmpty() ? "(empty)" : s.defaultText()));
         }
         sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", KAFKA_CLIENT_PREFIX + "*",
-                "passed to every Kafka client, e.g. kafka.client.security.protocol=SASL_SSL"));
+                "passed to every Kafka client, e.g. kafka.client.ssl.keystore.location=/etc/kafka/client.p12"));
         return sb.toString();
     }
 

@@ -150,9 +150,17 @@ final class Parsers {
     }
 
     /** A JDBC URL of a warehouse Tributary can write to. */
+    private static final java.util.regex.Pattern PASSWORD_PARAMETER =
+            java.util.regex.Pattern.compile("(?i)[?&;]password=");
+
     static ValueParser<String> jdbcUrl() {
         return s -> {
             String url = s.trim();
+            // checked first, and the URL is not echoed: it is shown in logs and the web UI's job configuration
+            if (PASSWORD_PARAMETER.matcher(url).find()) {
+                throw new IllegalArgumentException("carries a password parameter: remove it from the URL and give"
+                        + " warehouse.password=${env:NAME} (URL parameters like ssl=true&sslmode=verify-full stay)");
+            }
             if (!url.startsWith("jdbc:postgresql://") && !url.startsWith("jdbc:redshift://")) {
                 throw new IllegalArgumentException("must start with jdbc:redshift:// or jdbc:postgresql://, got '" + s + "'");
             }
@@ -168,6 +176,10 @@ final class Parsers {
                 uri = URI.create(s.trim());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("is not a URL: " + e.getMessage());
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("must not carry credentials (user:password@host): give the names of"
+                        + " the environment variables holding them in search.username-env and search.password-env");
             }
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new IllegalArgumentException("must be an http:// or https:// URL with a host, got '" + s + "'");

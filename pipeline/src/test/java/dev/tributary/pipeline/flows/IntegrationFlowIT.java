@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The walking skeleton end to end: real Kafka broker, the production graph on a MiniCluster, a task failure
  * injected in the middle of the stream. Every valid record must reach the validated topic exactly once and in
- * order per device; every bad one the dead-letter topic with its reason and offset.
+ * order per device; every bad one the dead-letter topic with its reason and offset. The same run again with every
+ * Kafka client of the job (sources, exactly-once sinks, dead letters) on the broker's SASL_SSL listener.
  */
 class IntegrationFlowIT {
 
@@ -53,10 +54,19 @@ class IntegrationFlowIT {
 
     private static final int DEVICES = 10;
     private static final int READINGS_PER_DEVICE = 40;
-    private static final String FAULT = "integration-it";
-
     @Test
     void validRecordsArriveExactlyOnceInOrderAndRejectsAreDeadLettered() throws Exception {
+        runWithInjectedFault("integration-it", Map.of(), Map.of());
+    }
+
+    @Test
+    void theSameOverSaslSslWithPasswordsFromTheEnvironment() throws Exception {
+        runWithInjectedFault("integration-sasl-it", KafkaTestSupport.saslSslSettings(), KafkaTestSupport.saslSslEnvironment());
+    }
+
+    /** The test's own clients use the plaintext listener of the same broker; {@code security} applies to the job's. */
+    private static void runWithInjectedFault(String fault, Map<String, String> security, Map<String, String> environment)
+            throws Exception {
         FreshTopics topics = FreshTopics.create(2);
         String hoverboard = topics.hoverboard();
 
@@ -82,7 +92,9 @@ class IntegrationFlowIT {
         KafkaTestSupport.produce(hoverboard, input);
         int valid = DEVICES * READINGS_PER_DEVICE;
 
-        JobSettings settings = JobSettings.parse(topics.settings(), Map.of());
+        Map<String, String> raw = new HashMap<>(topics.settings());
+        raw.putAll(security);
+        JobSettings settings = JobSettings.parse(raw, environment);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
@@ -90,18 +102,18 @@ class IntegrationFlowIT {
         Sources withFault = (e, uid, name, t) -> {
             DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
             return t.contains(hoverboard)
-                    ? stream.map(new FailOnce(FAULT, valid / 2)).returns(TypeInformation.of(RawRecord.class))
+                    ? stream.map(new FailOnce(fault, valid / 2)).returns(TypeInformation.of(RawRecord.class))
                             .uid(uid + "-fault").name("injected fault")
                     : stream;
         };
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
-        JobClient job = env.executeAsync("integration-it");
+        JobClient job = env.executeAsync(fault);
         try {
             List<ConsumerRecord<byte[], byte[]>> out = KafkaTestSupport.readCommittedUntil(
                     topics.validated(), Duration.ofMinutes(3), seen -> seen.size() >= valid);
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommittedUntil(
                     topics.deadLetter(), Duration.ofMinutes(1), seen -> seen.size() >= bad.size());
-            assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
+            assertThat(FailOnce.failed(fault)).as("the fault was injected").isTrue();
 
             // exactly once: every (device, seq) once, nothing else
             BinaryMessageDecoder<HoverboardReading> decoder = HoverboardReading.getDecoder();

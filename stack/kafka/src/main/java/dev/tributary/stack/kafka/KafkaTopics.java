@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -23,6 +26,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * <p>Usage: {@code KafkaTopics <bootstrap> <topics-file>}; topics file lines are {@code name partitions},
  * blank lines and {@code #} comments ignored. Exit code 0 when every topic exists afterwards.
+ *
+ * <p>When {@code TRIBUTARY_KAFKA_SASL_USER} and {@code TRIBUTARY_KAFKA_SASL_PASSWORD} are set (bin/stack exports
+ * them for HQ's broker only), the SCRAM-SHA-512 credential of that user is upserted too, so the broker's SASL_SSL
+ * listener accepts it. The password comes from the environment, never from the command line.
  */
 public final class KafkaTopics {
 
@@ -49,6 +56,7 @@ public final class KafkaTopics {
                 }
             });
             createAll(admin, missing);
+            upsertScramUser(admin, System.getenv("TRIBUTARY_KAFKA_SASL_USER"), System.getenv("TRIBUTARY_KAFKA_SASL_PASSWORD"));
             System.out.printf("kafka cluster %s: %d topics wanted, %d created%n", clusterId, wanted.size(), missing.size());
         }
     }
@@ -76,6 +84,17 @@ public final class KafkaTopics {
                 }
             }
         }
+    }
+
+    private static void upsertScramUser(Admin admin, String user, String password) throws Exception {
+        if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
+            return;
+        }
+        // 8192 iterations: SCRAM-SHA-512's usual count (4096 is the minimum the broker accepts)
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                .all().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf("kafka SCRAM-SHA-512 user %s upserted%n", user);
     }
 
     static Map<String, Integer> readTopics(Path file) throws java.io.IOException {
