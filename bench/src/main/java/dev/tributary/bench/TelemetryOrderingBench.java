@@ -5,6 +5,7 @@ import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.operators.telemetry.OrderingConfig;
 import dev.tributary.operators.telemetry.SequenceOrderer;
 import dev.tributary.operators.telemetry.TelemetryTypes;
+import dev.tributary.pipeline.Tributary;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.Decoding;
 import dev.tributary.pipeline.flows.EventType;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -158,8 +158,7 @@ public final class TelemetryOrderingBench {
 
     /** Wall time of the job and from its first record to its end; the process CPU time used in each span. */
     private static long[] runKafkaJob(String bootstrap, String topic, boolean order, String backend) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration conf = Tributary.runtimeOptions(); // as the job runs: no Kryo, object reuse
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         WarehouseSinkBench.FirstRecord.NANOS = 0;
@@ -220,8 +219,7 @@ public final class TelemetryOrderingBench {
      * live while it is measured.
      */
     private static void measureState(long devices, String backend) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration conf = Tributary.runtimeOptions();
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         Path rocksDir = Files.createTempDirectory("telemetry-bench-rocksdb");
         conf.setString("state.backend.rocksdb.localdir", rocksDir.toString());

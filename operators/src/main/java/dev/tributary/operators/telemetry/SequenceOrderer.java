@@ -283,7 +283,10 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     }
 
     private void hold(SequenceCursor cursor, HoverboardReading reading, long now) throws Exception {
-        held.put(reading.getSeq(), new HeldReading(reading, now));
+        // A copy: the job runs with object reuse, and the heap backend keeps the very object put here. The input
+        // arrives over the keyBy shuffle (a fresh object), but a held reading must not depend on that: only held
+        // readings are copied, the rest pass through untouched.
+        held.put(reading.getSeq(), new HeldReading(HoverboardReading.newBuilder(reading).build(), now));
         cursor.setHeldCount(cursor.getHeldCount() + 1);
         readingsOutOfOrder.inc();
         bufferedNow++;
