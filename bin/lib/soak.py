@@ -48,20 +48,22 @@ class Job:
             heap += int(float(values.get("Status.JVM.Memory.Heap.Used", 0)))
             managed += int(float(values.get("Status.Flink.Memory.Managed.Used", 0)))
         # backpressure: the largest share of time any subtask spent waiting for output buffers
-        worst, worst_vertex = 0.0, ""
+        # and the busiest subtask (a slow sink is busy long before its upstream runs out of buffers)
+        worst, worst_vertex, busiest = 0.0, "", 0.0
         for vid in vertices:
             values = metric_values(get(self.rest, f"/jobs/{self.jid}/vertices/{vid}/subtasks/metrics"
-                                                  "?get=backPressuredTimeMsPerSecond&agg=max"))
+                                                  "?get=backPressuredTimeMsPerSecond,busyTimeMsPerSecond&agg=max"))
             value = float(values.get("backPressuredTimeMsPerSecond") or 0) / 1000.0
             if value > worst:
                 worst, worst_vertex = value, self.names.get(vid, vid)
+            busiest = max(busiest, float(values.get("busyTimeMsPerSecond") or 0) / 1000.0)
         return {
             "state": job["state"], "restarts": int(float(restarts)),
             "in": records_in, "out": records_out,
             "ckpt_id": latest.get("id"), "state_size": latest.get("state_size", latest.get("full_size", 0)) or 0,
             "ckpt_ms": latest.get("end_to_end_duration", 0) or 0,
             "ckpt_failed": checkpoints["counts"]["failed"], "ckpt_completed": checkpoints["counts"]["completed"],
-            "heap": heap, "managed": managed, "backpressure": worst, "bp_vertex": worst_vertex,
+            "heap": heap, "managed": managed, "backpressure": worst, "bp_vertex": worst_vertex, "busy": busiest,
         }
 
 
@@ -96,7 +98,7 @@ def main():
     slow_from = args.seconds * 2 // 3
     print(f"soak: job {args.job}, {args.seconds} s, a sample every {args.every} s; slow sink from {slow_from} s")
     header = (f"{'t(s)':>5} {'phase':<6} {'state':<9} {'rst':>3} {'in/s':>7} {'out/s':>7} {'ckpt':>5} "
-              f"{'state MiB':>9} {'ckpt ms':>8} {'fail':>4} {'heap MiB':>8} {'mngd MiB':>8} {'bp':>5}  most backpressured")
+              f"{'state MiB':>9} {'ckpt ms':>8} {'fail':>4} {'heap MiB':>8} {'mngd MiB':>8} {'busy':>5} {'bp':>5}  most backpressured")
     print(header, flush=True)
     start = time.monotonic()
     samples, previous, slow = [], None, False
@@ -117,7 +119,7 @@ def main():
         previous = s
         print(f"{s['t']:5.0f} {s['phase']:<6} {s['state']:<9} {s['restarts']:>3} {s['in_rate']:7.1f} "
               f"{s['out_rate']:7.1f} {s['ckpt_id'] or '-':>5} {mib(s['state_size']):>9} {s['ckpt_ms']:8d} "
-              f"{s['ckpt_failed']:>4} {mib(s['heap']):>8} {mib(s['managed']):>8} {s['backpressure']:5.2f}  "
+              f"{s['ckpt_failed']:>4} {mib(s['heap']):>8} {mib(s['managed']):>8} {s['busy']:5.2f} {s['backpressure']:5.2f}  "
               f"{s['bp_vertex'] if s['backpressure'] > 0 else ''}", flush=True)
         if elapsed >= args.seconds:
             break
