@@ -26,6 +26,25 @@ public final class Tributary {
 
     private Tributary() {}
 
+    /**
+     * How the job's records are handled at run time; the flow ITs and the benchmarks run with the same options.
+     * <ul>
+     *   <li>No generic types: state and records must have explicit type information (Avro or POJO), so a Kryo
+     *       fallback fails fast.</li>
+     *   <li>Object reuse: chained operators hand records over without a deep copy (a quarter of the telemetry
+     *       ordering path's CPU with Avro records). Safe because no function changes a record it received or
+     *       emitted (new values come from builders), records arriving over the network are always fresh
+     *       objects, and what an operator keeps in heap state beyond a call is either its own object or a copy
+     *       ({@code SequenceOrderer} copies the readings it holds).</li>
+     * </ul>
+     */
+    public static Configuration runtimeOptions() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        return conf;
+    }
+
     public static void main(String[] args) throws Exception {
         JobSettings settings;
         try {
@@ -43,10 +62,8 @@ public final class Tributary {
         }
         LOG.info("Starting {} with settings {}", settings.get(JobSettings.JOB_NAME), settings.describe());
 
-        Configuration conf = new Configuration();
+        Configuration conf = runtimeOptions();
         conf.set(PipelineOptions.NAME, settings.get(JobSettings.JOB_NAME));
-        // State and records must have explicit type information (Avro or POJO): a Kryo fallback fails fast.
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, settings.describe());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 

@@ -7,8 +7,6 @@ import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.testing.StackEnv;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -132,9 +130,7 @@ final class CompatibilityRun {
         values.put("lake.landing", lake.resolve("landing").toUri().toString());
         JobSettings settings = JobSettings.parse(values, Map.of());
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Tributary.runtimeOptions());
         env.setParallelism(PARALLELISM);
         env.enableCheckpointing(500);
         TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));

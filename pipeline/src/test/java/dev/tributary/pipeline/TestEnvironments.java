@@ -1,7 +1,6 @@
 package dev.tributary.pipeline;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -13,12 +12,11 @@ public final class TestEnvironments {
     private TestEnvironments() {}
 
     /**
-     * As the cluster runs it (no Kryo), parallelism 2, checkpoints every 300 ms (the exactly-once Kafka sinks
+     * As the cluster runs it ({@link Tributary#runtimeOptions()}: no Kryo, object reuse), parallelism 2, checkpoints every 300 ms (the exactly-once Kafka sinks
      * commit on them), and quick fixed-delay restarts so an injected failure is recovered from.
      */
     public static StreamExecutionEnvironment withRestarts(int restartAttempts) {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration conf = Tributary.runtimeOptions();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));

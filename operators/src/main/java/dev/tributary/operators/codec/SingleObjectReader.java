@@ -2,6 +2,7 @@ package dev.tributary.operators.codec;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
@@ -28,6 +29,8 @@ final class SingleObjectReader<T> {
     private final SchemaStore.Cache store = new SchemaStore.Cache();
     private final SchemaHistory history;
     private final Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
+    /** Re-pointed at each payload: Avro allocates a decoder and its buffer state otherwise, once per record. */
+    private BinaryDecoder binary;
 
     SingleObjectReader(Schema readerSchema, SpecificData model, SchemaHistory history) {
         this.readerSchema = readerSchema;
@@ -50,8 +53,8 @@ final class SingleObjectReader<T> {
                     + " is not a known version of " + readerSchema.getFullName() + known);
         }
         try {
-            BoundedDecoder decoder = new BoundedDecoder(DecoderFactory.get().binaryDecoder(
-                    payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, null), payload.length);
+            binary = DecoderFactory.get().binaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, binary);
+            BoundedDecoder decoder = new BoundedDecoder(binary, payload.length);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 return Decoded.rejected(RejectReason.MALFORMED_AVRO, "trailing bytes after the Avro record (writer schema "

@@ -103,6 +103,25 @@ class SequenceOrdererTest {
     }
 
     @Test
+    void aHeldReadingKeepsItsValuesWhenTheSenderReusesTheObject() throws Exception {
+        // the job runs with object reuse: an upstream that reuses its output object changes it after handing it over
+        var h = harness(new SequenceOrderer(CONFIG));
+        h.getExecutionConfig().enableObjectReuse();
+        HoverboardReading reused = reading("hb-1", 0);
+        h.processElement(reused, 0);
+        reused.setSeq(2);
+        reused.setBatteryPct(55.0);
+        h.processElement(reused, 2);
+        reused.setSeq(1);
+        reused.setBatteryPct(44.0);
+        h.processElement(reused, 1);
+
+        List<HoverboardReading> out = h.extractOutputValues();
+        assertThat(seqs(out)).containsExactly(0L, 1L, 2L);
+        assertThat(out.get(2).getBatteryPct()).as("the held seq 2 as it arrived").isEqualTo(55.0);
+    }
+
+    @Test
     void devicesAreOrderedIndependently() throws Exception {
         var h = harness(new SequenceOrderer(CONFIG));
 
