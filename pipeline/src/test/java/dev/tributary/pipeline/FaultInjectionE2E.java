@@ -1,10 +1,17 @@
 package dev.tributary.pipeline;
 
 import dev.tributary.events.Alert;
+import dev.tributary.events.AssetAnnounced;
+import dev.tributary.events.AssetBroadcast;
+import dev.tributary.events.AssetState;
+import dev.tributary.events.AssetStatus;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
+import dev.tributary.pipeline.flows.AssetsFlowIT;
+import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.sinks.objectstore.Sha256;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.File;
@@ -41,10 +49,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection suite, short version for CI, on the real session cluster: {@code bin/flink run} the shaded
- * jar with the integration, telemetry, observations and lake flows on fresh topics, a warehouse schema, search
- * indices and a raw-zone prefix on S3 of its own, feed readings and observations continuously
- * ({@link ReadingLoad}) and, while the load runs, inject one fault after the other, each only once the job has
- * caught up with the previous one:
+ * jar with the integration, telemetry, observations, assets and lake flows on fresh topics, a warehouse schema,
+ * search indices and a raw-zone prefix on S3 of its own, feed readings, observations and (at a tenth of the rate)
+ * announcements of assets that a {@link SampleAssetServer} in this JVM serves continuously ({@link ReadingLoad})
+ * and, while the load runs, inject one fault after the other, each only once the job has caught up with the
+ * previous one:
  * <ol>
  *   <li>kill -9 of the TaskManager, then a new one ({@code bin/stack up flink} starts only the missing one);</li>
  *   <li>kill -9 of the JobManager, then a new one: the cluster's ZooKeeper HA service hands it the job, which
@@ -59,8 +68,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with {@code read_committed}, the raw zone (each reading in exactly one committed part file), the devices
  * index (every device at its last seq) and the alerts (the ones the data implies, ids unique, in Kafka and in
  * the warehouse); and each observation once in the warehouse {@code observations} table, the observations
- * index, the validated topic and the raw zone. The test prints a table per fault for readings and one for
- * observations: records in, records out per sink, duplicates, losses, restarts and recovery times.
+ * index, the validated topic and the raw zone; and each announced asset STORED once and ANNOUNCED once on the
+ * status topic, broadcast once, its content-addressed blob in S3 with the file's sha256, none FAILED. The test
+ * prints a table per fault for readings, observations and assets: records in, records out per sink,
+ * duplicates, losses, restarts and recovery times.
  *
  * <p>Every command comes from an environment variable whose default is what CI runs from the checkout root
  * (see {@link Fault}); the stack is brought back up ({@code TRIBUTARY_FAULT_RESTORE_CMD}, default
@@ -72,12 +83,16 @@ class FaultInjectionE2E {
     /** schema fingerprints of the validated topic's records (Avro single-object encoding: 0xC3 0x01, fingerprint) */
     private static final long READING = SchemaNormalization.parsingFingerprint64(HoverboardReading.getClassSchema());
     private static final long OBSERVATION = SchemaNormalization.parsingFingerprint64(Observation.getClassSchema());
+    private static final long ASSET_ANNOUNCED = SchemaNormalization.parsingFingerprint64(AssetAnnounced.getClassSchema());
     /** the raw zone's flow of each record type ({@code RawEvent.flow}) */
     private static final String READINGS_FLOW = "telemetry";
     private static final String OBSERVATIONS_FLOW = "observations";
+    private static final String ASSETS_FLOW = "assets";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** longest wait for the job to run again and its sinks to hold everything sent before a fault ended */
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
+    /** where the assets flow stores a blob: under its content's sha256 */
+    private static final String ASSET_BLOBS = "assets/sha256/";
 
     @Test
     void theJobSurvivesEachFaultWithEveryReadingInEverySinkExactlyOnce() throws Exception {
@@ -94,6 +109,8 @@ class FaultInjectionE2E {
         String devicesIndex = "devices-e2e-faults-" + suffix;
         String lakePrefix = "e2e-faults-" + suffix;
         List<String> more = KafkaTestSupport.createTopics(2, "catalog", "observations-late");
+        // status, broadcast, delivered
+        List<String> assetTopics = KafkaTestSupport.createTopics(2, "assets-status", "assets-broadcast", "assets-delivered");
         String indexSuffix = "-e2e-faults-" + suffix;
         S3Client s3 = S3TestSupport.client();
         SinkProbe sinks = new SinkProbe(warehouse, devicesIndex, "observations" + indexSuffix, s3,
@@ -102,10 +119,7 @@ class FaultInjectionE2E {
         List<String> args = new ArrayList<>(List.of(
                 "--config", StackEnv.repoRoot().resolve("flink-conf/jobs/local.properties").toString(),
                 "--job.name", "fault-injection-e2e " + topics.hoverboard(),
-                "--flows", "integration,telemetry,observations,lake",
-                "--warehouse.jdbc-url", warehouse.url(),
                 "--warehouse.flush-interval", "500ms",
-                "--search.url", StackEnv.esUrl(),
                 "--telemetry.devices-index", devicesIndex,
                 // silence is wall-clock time, and outages are silences: kept out of reach so the alerts depend on
                 // the data alone
@@ -118,12 +132,23 @@ class FaultInjectionE2E {
                 "--topics.catalog", more.get(0),
                 "--topics.observations-late", more.get(1),
                 "--observations.index-suffix", indexSuffix));
-        args.addAll(topics.arguments());
+        // the assets flow's settings (the stack's bucket, 127.0.0.1 allow-listed) on this run's topics, warehouse
+        // schema and search server, with the other flows enabled too
+        Map<String, String> settings = AssetsFlowIT.rawSettings(topics, assetTopics, warehouse);
+        settings.put("flows", "integration,telemetry,observations,assets,lake");
+        settings.putAll(downloadRetriesOutlasting(outage));
+        settings.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
 
         List<FaultReport> reports = new ArrayList<>();
+        Set<String> blobsWritten = new HashSet<>();
         String jobId = null;
         boolean passed = false;
-        try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), topics.observations(), devices, rate)) {
+        try (SampleAssetServer assetServer = SampleAssetServer.start(0, 24);
+             ReadingLoad load = new ReadingLoad(topics.hoverboard(), topics.observations(), devices, rate)
+                     .announcingAssets(topics.announced(), suffix, assetServer::url)) {
             jobId = SessionCluster.runDetached(null, args);
             String job = jobId;
             SessionCluster.awaitRest("/jobs/" + job, Duration.ofMinutes(2), FaultInjectionE2E::allRunning);
@@ -157,7 +182,7 @@ class FaultInjectionE2E {
                                 && sinks.observationRows() >= sentByEnd.count()
                                 && sinks.indexedObservations() >= sentByEnd.count()
                                 // a reading and an observation per count
-                                && sinks.rawEvents() >= 2L * sentByEnd.count());
+                                && sinks.rawEvents(READINGS_FLOW, OBSERVATIONS_FLOW) >= 2L * sentByEnd.count());
                 Instant caughtUp = Instant.now();
                 long restored = restoredCheckpoint(job);
                 boolean restoredNow = restored != restoredBefore;
@@ -180,6 +205,10 @@ class FaultInjectionE2E {
             load.stop();
 
             List<ReadingLoad.Sent> sent = load.sent();
+            List<ReadingLoad.Announced> assets = load.announced();
+            Map<String, Integer> sends = new HashMap<>();
+            assets.forEach(a -> sends.put(a.assetId(), a.sends()));
+            int announcementRecords = assets.stream().mapToInt(ReadingLoad.Announced::sends).sum();
             Map<String, Long> lastSeqs = load.snapshot().lastSeqs();
             Set<String> expectedAlerts = new HashSet<>();
             sent.stream().filter(s -> ReadingLoad.overheats(s.seq()))
@@ -189,16 +218,20 @@ class FaultInjectionE2E {
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
             Await.until("every device indexed at its last seq", CATCH_UP, () -> sinks.indexedAtLeast(lastSeqs));
             Await.until("every reading and observation in the raw zone", CATCH_UP,
-                    () -> sinks.rawEvents() >= 2L * sent.size());
+                    () -> sinks.rawEvents(READINGS_FLOW, OBSERVATIONS_FLOW) >= 2L * sent.size());
+            Await.until("every asset announcement in the raw zone", CATCH_UP,
+                    () -> sinks.rawEvents(ASSETS_FLOW) >= announcementRecords);
             Await.until("every observation in the warehouse and the index", CATCH_UP,
                     () -> sinks.observationRows() >= sent.size() && sinks.indexedObservations() >= sent.size());
-            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP, seen -> seen.size() >= 2 * sent.size());
+            KafkaTestSupport.readCommittedUntil(topics.validated(), CATCH_UP,
+                    seen -> seen.size() >= 2 * sent.size() + announcementRecords);
             KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
             Await.until("every alert in the warehouse", CATCH_UP,
                     () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= expectedAlerts.size());
 
             Map<String, Integer> validated = new HashMap<>();
             Map<String, Integer> validatedObservations = new HashMap<>();
+            Map<String, Integer> validatedAnnouncements = new HashMap<>();
             int validatedOther = 0;
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topics.validated(), CATCH_UP)) {
                 long fingerprint = ByteBuffer.wrap(r.value(), 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -208,6 +241,9 @@ class FaultInjectionE2E {
                 } else if (fingerprint == OBSERVATION) {
                     Observation o = Observation.getDecoder().decode(ByteBuffer.wrap(r.value()));
                     validatedObservations.merge(observationKey(o.getOccurrenceId()), 1, Integer::sum);
+                } else if (fingerprint == ASSET_ANNOUNCED) {
+                    validatedAnnouncements.merge(AssetAnnounced.getDecoder().decode(ByteBuffer.wrap(r.value())).getAssetId(),
+                            1, Integer::sum);
                 } else {
                     validatedOther++;
                 }
@@ -241,13 +277,38 @@ class FaultInjectionE2E {
             observationOutputs.put("search", indexedObservations);
             observationOutputs.put("validated", validatedObservations);
             observationOutputs.put("raw-zone", raw.getOrDefault(OBSERVATIONS_FLOW, Map.of()));
-            System.out.println("readings:" + table(reports, sent, outputs));
-            System.out.println("observations (one per reading):" + table(reports, sent, observationOutputs));
+            AssetOutcomes assetOutcomes = AssetOutcomes.settle(assetTopics.get(0), assetTopics.get(1), assets.size());
+            Map<String, Integer> blobs = new HashMap<>();
+            Map<String, String> expectedSha = new HashMap<>();
+            for (ReadingLoad.Announced a : assets) {
+                String sha = Sha256.hex(assetServer.bytesOf(a.path()));
+                expectedSha.put(a.assetId(), sha);
+                blobsWritten.add(sha);
+                blobs.put(a.assetId(), sinks.blobHolds(sha) ? 1 : 0);
+            }
+            Map<String, Map<String, Integer>> assetOutputs = new LinkedHashMap<>();
+            assetOutputs.put("announced", assetOutcomes.count(AssetState.ANNOUNCED));
+            assetOutputs.put("stored", assetOutcomes.count(AssetState.STORED));
+            assetOutputs.put("broadcast", assetOutcomes.broadcastCounts());
+            assetOutputs.put("blob", blobs);
+            Map<String, Integer> rawAnnouncements = raw.getOrDefault(ASSETS_FLOW, Map.of());
+            assetOutputs.put("validated", perAsset(validatedAnnouncements, sends));
+            assetOutputs.put("raw-zone", perAsset(rawAnnouncements, sends));
+
+            List<Tagged> readingsIn = sent.stream().map(s -> new Tagged(key(s.device(), s.seq()), s.phase())).toList();
+            System.out.println("readings:" + table(reports, readingsIn, outputs));
+            System.out.println("observations (one per reading):" + table(reports, readingsIn, observationOutputs));
+            System.out.println("assets (one per " + ReadingLoad.READINGS_PER_ASSET + " readings, every "
+                    + ReadingLoad.ANNOUNCED_TWICE + "rd announced twice; blob = content-addressed object with the "
+                    + "file's sha256):" + table(reports, assets.stream().map(a -> new Tagged(a.assetId(), a.phase())).toList(),
+                    assetOutputs));
             System.out.printf(Locale.ROOT, "devices index: %d of %d devices at their last seq; alerts: %d expected, "
                             + "%d in Kafka (%d distinct), %d in the warehouse (%d distinct); dead letters: %d%n",
                     lastSeqs.entrySet().stream().filter(e -> e.getValue().equals(indexed.get(e.getKey()))).count(),
                     lastSeqs.size(), expectedAlerts.size(), alertIds.values().stream().mapToInt(Integer::intValue).sum(),
                     alertIds.size(), warehouseAlerts.size(), new HashSet<>(warehouseAlerts).size(), deadLetters);
+            System.out.printf(Locale.ROOT, "assets: %d announced, %d FAILED %s%n", assets.size(),
+                    assetOutcomes.failed().size(), assetOutcomes.failed());
 
             Set<String> sentKeys = new HashSet<>();
             sent.forEach(s -> sentKeys.add(key(s.device(), s.seq())));
@@ -258,14 +319,17 @@ class FaultInjectionE2E {
             assertThat(validated.keySet()).as("validated topic: each reading sent").isEqualTo(sentKeys);
             assertThat(validated).as("validated topic: each reading once")
                     .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
-            assertThat(raw.keySet()).as("raw zone: readings and observations only")
-                    .containsExactlyInAnyOrder(READINGS_FLOW, OBSERVATIONS_FLOW);
+            assertThat(raw.keySet()).as("raw zone: readings, observations and asset announcements only")
+                    .containsExactlyInAnyOrder(READINGS_FLOW, OBSERVATIONS_FLOW, ASSETS_FLOW);
             raw.forEach((flow, records) -> {
+                if (flow.equals(ASSETS_FLOW)) {
+                    return; // one record per announcement, checked with the assets below
+                }
                 assertThat(records.keySet()).as("raw zone, %s: each record sent", flow).isEqualTo(sentKeys);
                 assertThat(records).as("raw zone, %s: each record in one committed part file, once", flow)
                         .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
             });
-            assertThat(validatedOther).as("validated topic: readings and observations only").isZero();
+            assertThat(validatedOther).as("validated topic: readings, observations and asset announcements only").isZero();
             for (Map.Entry<String, Map<String, Integer>> sink : observationOutputs.entrySet()) {
                 assertThat(sink.getValue().keySet()).as("observations, %s: each observation sent", sink.getKey())
                         .isEqualTo(sentKeys);
@@ -278,6 +342,23 @@ class FaultInjectionE2E {
             assertThat(warehouseAlerts).as("warehouse alerts: each alert once").hasSize(expectedAlerts.size())
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
             assertThat(deadLetters).as("no reading was dead-lettered").isZero();
+            Set<String> assetIds = new HashSet<>();
+            assets.forEach(a -> assetIds.add(a.assetId()));
+            assertThat(assetIds).as("the load announced each asset id once (some in two records)").hasSize(assets.size());
+            assertThat(assetOutcomes.failed()).as("assets: none FAILED (download retries outlast each outage)").isEmpty();
+            assertThat(validatedAnnouncements).as("validated topic: each announcement record sent, once").isEqualTo(sends);
+            assertThat(rawAnnouncements).as("raw zone: each announcement record sent, once").isEqualTo(sends);
+            for (Map.Entry<String, Map<String, Integer>> sink : assetOutputs.entrySet()) {
+                assertThat(sink.getValue().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey))
+                        .as("assets, %s: each asset announced", sink.getKey()).containsExactlyInAnyOrderElementsOf(assetIds);
+                assertThat(sink.getValue()).as("assets, %s: each asset once", sink.getKey())
+                        .allSatisfy((k, n) -> assertThat(n).as(k).isLessThanOrEqualTo(1));
+            }
+            assetOutcomes.broadcasts().forEach(b -> {
+                assertThat(b.getSha256()).as("broadcast sha256 of %s", b.getAssetId()).isEqualTo(expectedSha.get(b.getAssetId()));
+                assertThat(b.getObjectKey()).as("broadcast object key of %s", b.getAssetId())
+                        .isEqualTo(ASSET_BLOBS + b.getSha256());
+            });
             passed = true;
         } finally {
             try {
@@ -290,6 +371,7 @@ class FaultInjectionE2E {
                     warehouse.drop();
                     sinks.deleteIndex();
                     sinks.deleteRawZone();
+                    blobsWritten.forEach(sha -> s3.deleteObject(b -> b.bucket(S3TestSupport.bucket()).key(ASSET_BLOBS + sha)));
                 }
                 s3.close();
             }
@@ -344,8 +426,80 @@ class FaultInjectionE2E {
         return 0;
     }
 
-    /** Per phase: readings in; per sink the records out, duplicates and losses; then the fault's recovery. */
-    private static String table(List<FaultReport> reports, List<ReadingLoad.Sent> sent,
+    /**
+     * Per asset, its announcement records in a sink that holds each record (the validated topic, the raw zone),
+     * counted against the records sent so that 1 is "each record once": an asset announced twice and held twice is
+     * 1, held three times 2 (a duplicate), held once 0 (a loss).
+     */
+    private static Map<String, Integer> perAsset(Map<String, Integer> records, Map<String, Integer> sends) {
+        Map<String, Integer> perAsset = new HashMap<>();
+        records.forEach((id, n) -> {
+            int sent = sends.getOrDefault(id, 0);
+            perAsset.put(id, n < sent ? 0 : n - sent + 1);
+        });
+        return perAsset;
+    }
+
+    /**
+     * Download retries of the assets flow that outlast an outage twice over (S3 away: each attempt fails with a
+     * retryable STORAGE_ERROR): 0.5, 1, 2 and 4 s, then 5 s apart. The flow's default of 4 attempts within about
+     * 7 s would end an asset announced at the start of a 15 s S3 outage FAILED, which is the flow's contract for a
+     * fault that does not end, not for one that does.
+     */
+    private static Map<String, String> downloadRetriesOutlasting(Duration outage) {
+        long attempts = 5 + (2 * outage.toSeconds() + 4) / 5;
+        return Map.of("assets.retry-attempts", String.valueOf(attempts), "assets.retry-initial-delay", "500ms",
+                "assets.retry-max-delay", "5s");
+    }
+
+    /** What the assets flow committed to its status and broadcast topics. */
+    private record AssetOutcomes(List<AssetStatus> statuses, List<AssetBroadcast> broadcasts) {
+
+        static AssetOutcomes read(String statusTopic, String broadcastTopic) throws Exception {
+            return new AssetOutcomes(
+                    AssetsFlowIT.decode(KafkaTestSupport.readCommittedToEnd(statusTopic, CATCH_UP), AssetStatus.getDecoder()::decode),
+                    AssetsFlowIT.decode(KafkaTestSupport.readCommittedToEnd(broadcastTopic, CATCH_UP),
+                            AssetBroadcast.getDecoder()::decode));
+        }
+
+        /** Polls (with a deadline) until every asset ended STORED or FAILED and each stored one is broadcast. */
+        static AssetOutcomes settle(String statusTopic, String broadcastTopic, int assets) throws Exception {
+            Await.until("every asset stored (or failed) and broadcast", CATCH_UP, () -> {
+                AssetOutcomes o = read(statusTopic, broadcastTopic);
+                int stored = o.count(AssetState.STORED).size();
+                return stored + o.failed().size() >= assets && o.broadcasts().size() >= stored;
+            });
+            return read(statusTopic, broadcastTopic);
+        }
+
+        /** How often each asset has a status of this state (the asset's own, not an edge request's). */
+        Map<String, Integer> count(AssetState state) {
+            Map<String, Integer> n = new HashMap<>();
+            statuses.stream().filter(s -> s.getState() == state && s.getRequestId() == null)
+                    .forEach(s -> n.merge(s.getAssetId(), 1, Integer::sum));
+            return n;
+        }
+
+        Map<String, Integer> broadcastCounts() {
+            Map<String, Integer> n = new HashMap<>();
+            broadcasts.forEach(b -> n.merge(b.getAssetId(), 1, Integer::sum));
+            return n;
+        }
+
+        /** Each FAILED asset's reasons. */
+        Map<String, String> failed() {
+            Map<String, String> reasons = new HashMap<>();
+            statuses.stream().filter(s -> s.getState() == AssetState.FAILED && s.getRequestId() == null)
+                    .forEach(s -> reasons.merge(s.getAssetId(), s.getReason(), (a, b) -> a + "; " + b));
+            return reasons;
+        }
+    }
+
+    /** One record in, by the key the sinks' counts use, and the phase it was sent in. */
+    private record Tagged(String key, String phase) {}
+
+    /** Per phase: records in; per sink the records out, duplicates and losses; then the fault's recovery. */
+    private static String table(List<FaultReport> reports, List<Tagged> sent,
                                 Map<String, Map<String, Integer>> outputs) {
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%n%-8s %6s", "phase", "in"));
         outputs.keySet().forEach(sink -> head.append(String.format(Locale.ROOT, " %10s %5s %5s", sink, "dup", "lost")));
@@ -358,12 +512,12 @@ class FaultInjectionE2E {
             }
         });
         for (String phase : phases) {
-            List<ReadingLoad.Sent> inPhase = sent.stream().filter(s -> s.phase().equals(phase)).toList();
+            List<Tagged> inPhase = sent.stream().filter(s -> s.phase().equals(phase)).toList();
             t.append(String.format(Locale.ROOT, "%-8s %6d", phase, inPhase.size()));
             for (Map<String, Integer> out : outputs.values()) {
                 long records = 0, duplicates = 0, lost = 0;
-                for (ReadingLoad.Sent s : inPhase) {
-                    int n = out.getOrDefault(key(s.device(), s.seq()), 0);
+                for (Tagged s : inPhase) {
+                    int n = out.getOrDefault(s.key(), 0);
                     records += n;
                     duplicates += Math.max(0, n - 1);
                     lost += n == 0 ? 1 : 0;
@@ -490,11 +644,12 @@ class FaultInjectionE2E {
             return lastSeqs.entrySet().stream().allMatch(e -> indexed.getOrDefault(e.getKey(), -1L) >= e.getValue());
         }
 
-        /** How many events the raw zone's committed part files hold. */
-        long rawEvents() throws Exception {
+        /** How many events of these flows the raw zone's committed part files hold. */
+        long rawEvents(String... flows) throws Exception {
+            List<String> counted = List.of(flows);
             long events = 0;
             for (S3Object o : S3TestSupport.committedPartFiles(s3, rawPrefix)) {
-                events += S3TestSupport.rawEvents(s3, o.key()).size();
+                events += S3TestSupport.rawEvents(s3, o.key()).stream().filter(e -> counted.contains(e.getFlow())).count();
             }
             return events;
         }
@@ -511,6 +666,7 @@ class FaultInjectionE2E {
                         }
                         case OBSERVATIONS_FLOW -> observationKey(Observation.getDecoder().decode(e.getPayload())
                                 .getOccurrenceId());
+                        case ASSETS_FLOW -> AssetAnnounced.getDecoder().decode(e.getPayload()).getAssetId();
                         default -> e.getFlow() + "/" + e.getKey();
                     };
                     records.computeIfAbsent(e.getFlow(), f -> new HashMap<>()).merge(key, 1, Integer::sum);
@@ -553,6 +709,15 @@ class FaultInjectionE2E {
                 throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
             }
             return JSON.readTree(r.body());
+        }
+
+        /** Whether the content-addressed blob of this sha256 is in S3 and its bytes have that sha256. */
+        boolean blobHolds(String sha256) {
+            try {
+                return Sha256.hex(S3TestSupport.get(s3, ASSET_BLOBS + sha256)).equals(sha256);
+            } catch (NoSuchKeyException e) {
+                return false;
+            }
         }
 
         void deleteRawZone() {

@@ -3,6 +3,7 @@ package dev.tributary.pipeline;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.operators.codec.AvroEventSerializer;
+import dev.tributary.pipeline.flows.AssetsFlowIT;
 
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A steady stream of hoverboard readings into the real broker while faults happen: {@code rate} readings a
@@ -30,12 +32,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * one biodiversity observation (occurrence id {@link #occurrenceId}) to the observations topic, so a second flow
  * is under the same faults. Only readings acknowledged together with their observation count as sent; each is
  * tagged with the phase (fault) during which it was sent. Every 40th reading of a device overheats, so the alert
- * rules have something to say.
+ * rules have something to say. With {@link #announcingAssets} it also announces an asset with every
+ * {@value #READINGS_PER_ASSET}th reading, each a distinct id and file, every {@value #ANNOUNCED_TWICE}rd one twice
+ * (the flow must drop the repeat), so the assets flow is under the same faults.
  */
 final class ReadingLoad implements AutoCloseable {
 
     /** A reading the broker acknowledged, and the phase it was sent in. */
     record Sent(String device, long seq, String phase) {}
+
+    /**
+     * An asset whose announcements the broker acknowledged, the file it points at, how many records announced it,
+     * and the phase it was sent in.
+     */
+    record Announced(String assetId, String path, int sends, String phase) {}
 
     /** How many readings were acknowledged so far, and each device's highest acknowledged seq. */
     record Snapshot(int count, Map<String, Long> lastSeqs) {}
@@ -52,7 +62,11 @@ final class ReadingLoad implements AutoCloseable {
     });
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> lastSeqs = new ConcurrentHashMap<>();
+    private final List<Announced> announced = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private String assetsTopic;
+    private String assetsRun;
+    private UnaryOperator<String> assetUrl;
     private volatile String phase = "before";
     private long next;
 
@@ -78,6 +92,20 @@ final class ReadingLoad implements AutoCloseable {
 
     static boolean overheats(long seq) {
         return seq % 40 == 20;
+    }
+
+    static final int READINGS_PER_ASSET = 10;
+    static final int ANNOUNCED_TWICE = 3;
+
+    /**
+     * Before {@link #start()}: also announce assets to the topic, files named after {@code run} (so each run's
+     * blobs are its own), at the URL {@code url} gives for a path of the asset server.
+     */
+    ReadingLoad announcingAssets(String topic, String run, UnaryOperator<String> url) {
+        this.assetsTopic = topic;
+        this.assetsRun = run;
+        this.assetUrl = url;
+        return this;
     }
 
     /** Sends a tenth of the rate every 100 ms until {@link #stop()}. */
@@ -117,6 +145,13 @@ final class ReadingLoad implements AutoCloseable {
         }
     }
 
+    /** Every asset whose announcements were all acknowledged, after {@link #stop()}. */
+    List<Announced> announced() {
+        synchronized (announced) {
+            return List.copyOf(announced);
+        }
+    }
+
     /** Every acknowledged reading, after {@link #stop()}. */
     List<Sent> sent() {
         synchronized (sent) {
@@ -131,6 +166,9 @@ final class ReadingLoad implements AutoCloseable {
     }
 
     private void sendNext() {
+        if (assetsTopic != null && next % READINGS_PER_ASSET == 0) {
+            announceAsset(next / READINGS_PER_ASSET);
+        }
         String device = "device-" + next % devices;
         long seq = next / devices;
         next++;
@@ -153,5 +191,26 @@ final class ReadingLoad implements AutoCloseable {
         producer.send(new ProducerRecord<>(observationsTopic, observation.getOccurrenceId(),
                 AvroEventSerializer.encode(observation)), acknowledged);
         producer.send(new ProducerRecord<>(topic, device, AvroEventSerializer.encode(reading)), acknowledged);
+    }
+
+    private void announceAsset(long n) {
+        String id = "asset-" + assetsRun + "-" + n;
+        String path = n % 2 == 0 ? "/img/" + assetsRun + "-" + n + ".png" : "/img/" + assetsRun + "-" + n + ".jpg";
+        String tag = phase;
+        byte[] record = AssetsFlowIT.avro(AssetsFlowIT.announcement(id, assetUrl.apply(path),
+                path.endsWith(".png") ? "image/png" : "image/jpeg", 1));
+        int sends = n % ANNOUNCED_TWICE == 0 ? 2 : 1;
+        // counted once every send of the asset is acknowledged
+        AtomicInteger pending = new AtomicInteger(sends);
+        Callback acknowledged = (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            } else if (pending.decrementAndGet() == 0) {
+                announced.add(new Announced(id, path, sends, tag));
+            }
+        };
+        for (int i = 0; i < sends; i++) {
+            producer.send(new ProducerRecord<>(assetsTopic, id, record), acknowledged);
+        }
     }
 }

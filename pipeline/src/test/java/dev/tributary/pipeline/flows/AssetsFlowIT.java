@@ -262,7 +262,7 @@ public class AssetsFlowIT {
                 "TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword());
     }
 
-    static AssetAnnounced announcement(String id, String url, String type, long version) {
+    public static AssetAnnounced announcement(String id, String url, String type, long version) {
         return AssetAnnounced.newBuilder().setAssetId(id).setSource("hq-it").setTitle("asset " + id).setMediaType(type)
                 .setUrl(url).setPublishedAt(Instant.now()).setVersion(version).build();
     }
@@ -272,7 +272,7 @@ public class AssetsFlowIT {
                 .setRequestedAt(Instant.now()).build();
     }
 
-    static byte[] avro(SpecificRecordBase r) {
+    public static byte[] avro(SpecificRecordBase r) {
         try {
             ByteBuffer b = (ByteBuffer) r.getClass().getMethod("toByteBuffer").invoke(r);
             byte[] bytes = new byte[b.remaining()];
@@ -284,11 +284,11 @@ public class AssetsFlowIT {
     }
 
     @FunctionalInterface
-    interface Decoder<T> {
+    public interface Decoder<T> {
         T decode(ByteBuffer bytes) throws Exception;
     }
 
-    static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
+    public static <T> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Decoder<T> decoder) throws Exception {
         List<T> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             out.add(decoder.decode(ByteBuffer.wrap(r.value())));
