@@ -5,9 +5,9 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Small reusable rules for {@link RecordValidator}s; each returns the violation or empty. */
@@ -55,9 +55,10 @@ final class Checks {
     }
 
     static Optional<Violation> within(String field, Double value, double min, double max) {
-        if (value == null) {
-            return Optional.empty();
-        }
+        return value == null ? Optional.empty() : within(field, value.doubleValue(), min, max);
+    }
+
+    static Optional<Violation> within(String field, double value, double min, double max) {
         if (!Double.isFinite(value) || value < min || value > max) {
             return Optional.of(Violation.of(field, value, "must be within [" + min + ", " + max + "]"));
         }
@@ -104,15 +105,21 @@ final class Checks {
         return value == null ? "null" : "\"" + value + "\"";
     }
 
-    /** The first violation of several rules, evaluated lazily in order. */
+    /**
+     * The first violation of these rules, in order. The rules are built once per validator (no per-record
+     * lambda or array: this runs for every record of every flow).
+     */
     @SafeVarargs
-    static Optional<Violation> first(Supplier<Optional<Violation>>... rules) {
-        for (Supplier<Optional<Violation>> rule : rules) {
-            Optional<Violation> violation = rule.get();
-            if (violation.isPresent()) {
-                return violation;
+    static <T> RecordValidator<T> allOf(RecordValidator<T>... rules) {
+        List<RecordValidator<T>> all = List.of(rules);
+        return record -> {
+            for (int i = 0; i < all.size(); i++) {
+                Optional<Violation> violation = all.get(i).validate(record);
+                if (violation.isPresent()) {
+                    return violation;
+                }
             }
-        }
-        return Optional.empty();
+            return Optional.empty();
+        };
     }
 }

@@ -42,6 +42,7 @@ public final class EventCodec<T extends SpecificRecordBase> {
         this.type = type;
         this.limits = limits;
         SpecificData model = SpecificData.getForClass(type);
+        AvroTypes.readFast(type);
         this.schema = model.getSchema(type);
         this.avro = new SingleObjectReader<>(schema, model, history);
         this.json = new JsonRecordReader(model, schema);

@@ -1,15 +1,15 @@
 package dev.tributary.operators.codec;
 
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
-
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rejects text no sink can store, whichever format it came in: a NUL character (PostgreSQL/Redshift text
@@ -26,12 +26,14 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
     }
 
     private static Optional<Violation> checkRecord(IndexedRecord record, String path) {
-        for (Schema.Field field : record.getSchema().getFields()) {
-            Object value = record.get(field.pos());
-            if (cannotHoldText(value)) {
+        List<Schema.Field> fields = record.getSchema().getFields();
+        for (int pos : textFields(record.getSchema())) {
+            Object value = record.get(pos);
+            if (value == null) {
                 continue;
             }
-            Optional<Violation> v = check(value, path.isEmpty() ? field.name() : path + "." + field.name());
+            String name = fields.get(pos).name();
+            Optional<Violation> v = check(value, path.isEmpty() ? name : path + "." + name);
             if (v.isPresent()) {
                 return v;
             }
@@ -40,14 +42,35 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
     }
 
     /**
-     * Numbers, booleans, timestamps and enum symbols, tested with class checks first. This runs for every field
-     * of every record: testing each number against the interfaces below (CharSequence, Collection, Map) made the
-     * JVM's one-entry interface-check cache of {@code Double}/{@code Long} thrash between decoder threads, and
-     * that was a third of the decode operator's time (JDK-8180450, fixed only in JDK 23).
+     * The positions of a record schema's fields that can hold text: strings, and arrays, maps, unions and records
+     * that may contain one. Numbers, booleans, timestamps, enums, bytes and fixed are never read, so the check
+     * neither boxes every number of every record nor tests it against interfaces (it did both once: a third of
+     * the decode step's time, see JDK-8180450 for the interface-check cache that thrashed).
      */
-    private static boolean cannotHoldText(Object value) {
-        return value == null || value instanceof Number || value instanceof Boolean || value instanceof Instant
-                || value instanceof Enum<?> || value instanceof GenericData.EnumSymbol || value instanceof ByteBuffer;
+    private static int[] textFields(Schema record) {
+        // generated classes share one Schema instance per type, so the lookup is an identity hit
+        int[] positions = TEXT_FIELDS.get(record);
+        if (positions == null) {
+            positions = record.getFields().stream()
+                    .filter(f -> canHoldText(f.schema(), new HashSet<>()))
+                    .mapToInt(Schema.Field::pos).toArray();
+            TEXT_FIELDS.putIfAbsent(record, positions);
+        }
+        return positions;
+    }
+
+    private static final Map<Schema, int[]> TEXT_FIELDS = new ConcurrentHashMap<>();
+
+    static boolean canHoldText(Schema schema, Set<String> visiting) {
+        return switch (schema.getType()) {
+            case STRING, MAP -> true; // map keys are strings
+            case ARRAY -> canHoldText(schema.getElementType(), visiting);
+            case UNION -> schema.getTypes().stream().anyMatch(s -> canHoldText(s, visiting));
+            // a recursive record: assume text rather than recurse forever
+            case RECORD -> !visiting.add(schema.getFullName())
+                    || schema.getFields().stream().anyMatch(f -> canHoldText(f.schema(), visiting));
+            default -> false; // numbers, boolean, null, enum (fixed symbols), bytes, fixed
+        };
     }
 
     private static Optional<Violation> check(Object value, String path) {

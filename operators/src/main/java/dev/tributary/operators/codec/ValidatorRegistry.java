@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.tributary.operators.codec.Checks.allOf;
 import static dev.tributary.operators.codec.Checks.atLeast;
-import static dev.tributary.operators.codec.Checks.first;
 import static dev.tributary.operators.codec.Checks.httpUrl;
 import static dev.tributary.operators.codec.Checks.id;
 import static dev.tributary.operators.codec.Checks.mediaType;
@@ -77,7 +77,10 @@ public final class ValidatorRegistry implements Serializable {
     public <T extends IndexedRecord> RecordValidator<T> forType(Class<T> type) {
         RecordValidator<T> rules = (RecordValidator<T>) rules().getOrDefault(type, RecordValidator.acceptAll());
         TextFieldsCheck text = new TextFieldsCheck();
-        return record -> text.validate(record).or(() -> rules.validate(record));
+        return record -> {
+            Optional<Violation> violation = text.validate(record);
+            return violation.isPresent() ? violation : rules.validate(record);
+        };
     }
 
     /** Record classes with rules of their own. */
@@ -87,81 +90,81 @@ public final class ValidatorRegistry implements Serializable {
 
     private Map<Class<?>, RecordValidator<?>> rules() {
         return Map.of(
-                AssetAnnounced.class, (RecordValidator<AssetAnnounced>) this::assetAnnounced,
-                AssetRequest.class, (RecordValidator<AssetRequest>) this::assetRequest,
-                HoverboardReading.class, (RecordValidator<HoverboardReading>) this::hoverboardReading,
-                Customer.class, (RecordValidator<Customer>) this::customer,
-                Trip.class, (RecordValidator<Trip>) this::trip,
-                Observation.class, (RecordValidator<Observation>) this::observation);
+                AssetAnnounced.class, assetAnnounced(),
+                AssetRequest.class, assetRequest(),
+                HoverboardReading.class, hoverboardReading(),
+                Customer.class, customer(),
+                Trip.class, trip(),
+                Observation.class, observation());
     }
 
-    private Optional<Violation> assetAnnounced(AssetAnnounced a) {
-        return first(
-                () -> id("assetId", a.getAssetId()),
-                () -> notBlank("source", a.getSource()),
-                () -> notBlank("title", a.getTitle()),
-                () -> mediaType("mediaType", a.getMediaType()),
-                () -> httpUrl("url", a.getUrl()),
-                () -> plausibleTime("publishedAt", a.getPublishedAt(), clock, maxFuture, maxPast),
-                () -> atLeast("version", a.getVersion(), 0));
+    private RecordValidator<AssetAnnounced> assetAnnounced() {
+        return allOf(
+                a -> id("assetId", a.getAssetId()),
+                a -> notBlank("source", a.getSource()),
+                a -> notBlank("title", a.getTitle()),
+                a -> mediaType("mediaType", a.getMediaType()),
+                a -> httpUrl("url", a.getUrl()),
+                a -> plausibleTime("publishedAt", a.getPublishedAt(), clock, maxFuture, maxPast),
+                a -> atLeast("version", a.getVersion(), 0));
     }
 
-    private Optional<Violation> assetRequest(AssetRequest r) {
-        return first(
-                () -> id("requestId", r.getRequestId()),
-                () -> pathSafeId("edgeId", r.getEdgeId()),
-                () -> id("assetId", r.getAssetId()),
-                () -> plausibleTime("requestedAt", r.getRequestedAt(), clock, maxFuture, maxPast));
+    private RecordValidator<AssetRequest> assetRequest() {
+        return allOf(
+                r -> id("requestId", r.getRequestId()),
+                r -> pathSafeId("edgeId", r.getEdgeId()),
+                r -> id("assetId", r.getAssetId()),
+                r -> plausibleTime("requestedAt", r.getRequestedAt(), clock, maxFuture, maxPast));
     }
 
-    private Optional<Violation> hoverboardReading(HoverboardReading h) {
-        return first(
-                () -> id("deviceId", h.getDeviceId()),
-                () -> atLeast("seq", h.getSeq(), 0),
-                () -> plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
-                () -> within("batteryPct", h.getBatteryPct(), 0, 100),
+    private RecordValidator<HoverboardReading> hoverboardReading() {
+        return allOf(
+                h -> id("deviceId", h.getDeviceId()),
+                h -> atLeast("seq", h.getSeq(), 0),
+                h -> plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
+                h -> within("batteryPct", h.getBatteryPct(), 0, 100),
                 // wider than any battery survives: outside it the sensor is broken, not the device hot
-                () -> within("temperatureC", h.getTemperatureC(), -100, 200),
-                () -> within("speedKmh", h.getSpeedKmh(), 0, 200),
-                () -> within("latitude", h.getLatitude(), -90, 90),
-                () -> within("longitude", h.getLongitude(), -180, 180));
+                h -> within("temperatureC", h.getTemperatureC(), -100, 200),
+                h -> within("speedKmh", h.getSpeedKmh(), 0, 200),
+                h -> within("latitude", h.getLatitude(), -90, 90),
+                h -> within("longitude", h.getLongitude(), -180, 180));
     }
 
-    private Optional<Violation> customer(Customer c) {
-        return first(
-                () -> id("customerId", c.getCustomerId()),
-                () -> notBlank("name", c.getName()),
-                () -> c.getEmail() == null || c.getEmail().indexOf('@') > 0 ? Optional.empty()
+    private RecordValidator<Customer> customer() {
+        return allOf(
+                c -> id("customerId", c.getCustomerId()),
+                c -> notBlank("name", c.getName()),
+                c -> c.getEmail() == null || c.getEmail().indexOf('@') > 0 ? Optional.empty()
                         : Optional.of(Violation.of("email", c.getEmail(), "must be an e-mail address")),
-                () -> atLeast("version", c.getVersion(), 0),
-                () -> plausibleTime("updatedAt", c.getUpdatedAt(), clock, maxFuture, maxPast));
+                c -> atLeast("version", c.getVersion(), 0),
+                c -> plausibleTime("updatedAt", c.getUpdatedAt(), clock, maxFuture, maxPast));
     }
 
-    private Optional<Violation> trip(Trip t) {
-        return first(
-                () -> id("tripId", t.getTripId()),
-                () -> id("hoverboardId", t.getHoverboardId()),
-                () -> id("customerId", t.getCustomerId()),
-                () -> plausibleTime("startedAt", t.getStartedAt(), clock, maxFuture, maxPast),
-                () -> t.getEndedAt() == null || !t.getEndedAt().isBefore(t.getStartedAt()) ? Optional.empty()
+    private RecordValidator<Trip> trip() {
+        return allOf(
+                t -> id("tripId", t.getTripId()),
+                t -> id("hoverboardId", t.getHoverboardId()),
+                t -> id("customerId", t.getCustomerId()),
+                t -> plausibleTime("startedAt", t.getStartedAt(), clock, maxFuture, maxPast),
+                t -> t.getEndedAt() == null || !t.getEndedAt().isBefore(t.getStartedAt()) ? Optional.empty()
                         : Optional.of(Violation.of("endedAt", t.getEndedAt(), "must not be before startedAt " + t.getStartedAt())),
-                () -> within("distanceKm", t.getDistanceKm(), 0, 10_000),
-                () -> atLeast("version", t.getVersion(), 0));
+                t -> within("distanceKm", t.getDistanceKm(), 0, 10_000),
+                t -> atLeast("version", t.getVersion(), 0));
     }
 
-    private Optional<Violation> observation(Observation o) {
-        return first(
-                () -> id("occurrenceId", o.getOccurrenceId()),
-                () -> oneOf("source", o.getSource(), OBSERVATION_SOURCES),
-                () -> notBlank("kingdom", o.getKingdom()),
-                () -> notBlank("scientificName", o.getScientificName()),
-                () -> plausibleTime("eventTime", o.getEventTime(), clock, maxFuture, null),
-                () -> o.getEventTime().isBefore(EARLIEST_OBSERVATION)
+    private RecordValidator<Observation> observation() {
+        return allOf(
+                o -> id("occurrenceId", o.getOccurrenceId()),
+                o -> oneOf("source", o.getSource(), OBSERVATION_SOURCES),
+                o -> notBlank("kingdom", o.getKingdom()),
+                o -> notBlank("scientificName", o.getScientificName()),
+                o -> plausibleTime("eventTime", o.getEventTime(), clock, maxFuture, null),
+                o -> o.getEventTime().isBefore(EARLIEST_OBSERVATION)
                         ? Optional.of(Violation.of("eventTime", o.getEventTime(), "must not be before " + EARLIEST_OBSERVATION))
                         : Optional.empty(),
-                () -> within("latitude", o.getLatitude(), -90, 90),
-                () -> within("longitude", o.getLongitude(), -180, 180),
-                () -> o.getCountryCode() == null || o.getCountryCode().matches("[A-Z]{2}") ? Optional.empty()
+                o -> within("latitude", o.getLatitude(), -90, 90),
+                o -> within("longitude", o.getLongitude(), -180, 180),
+                o -> o.getCountryCode() == null || o.getCountryCode().matches("[A-Z]{2}") ? Optional.empty()
                         : Optional.of(Violation.of("countryCode", o.getCountryCode(), "must be an ISO 3166-1 alpha-2 code")));
     }
 }

@@ -6,6 +6,8 @@ import dev.tributary.events.SeqRange;
 import dev.tributary.events.SequenceCursor;
 import dev.tributary.events.SequenceGap;
 
+import dev.tributary.operators.codec.AvroTypes;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -142,6 +144,8 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     @Override
     public void open(OpenContext openContext) {
+        // the input arrives over a keyBy shuffle and the cursor is read on every reading: see AvroTypes.readFast
+        AvroTypes.readFast(HoverboardReading.class, HeldReading.class, SequenceCursor.class);
         cursorState = getRuntimeContext().getState(cursorDescriptor(config));
         held = getRuntimeContext().getMapState(heldDescriptor());
 
