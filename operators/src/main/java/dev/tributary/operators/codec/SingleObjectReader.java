@@ -11,6 +11,7 @@ import org.apache.avro.specific.SpecificDatumReader;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads Avro single-object encoding (0xC3 0x01, 8-byte little-endian CRC-64-AVRO fingerprint, binary body)
@@ -28,7 +29,7 @@ final class SingleObjectReader<T> {
     private final SpecificData model;
     private final SchemaStore.Cache store = new SchemaStore.Cache();
     private final SchemaHistory history;
-    private final Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
+    private final Map<Long, DirectReaders.BodyReader<T>> readers = new HashMap<>();
     /** Re-pointed at each payload: Avro allocates a decoder and its buffer state otherwise, once per record. */
     private BinaryDecoder binary;
 
@@ -46,7 +47,7 @@ final class SingleObjectReader<T> {
                     "Avro single-object header truncated: " + payload.length + " of " + HEADER_LENGTH + " bytes");
         }
         long fingerprint = fingerprintOf(payload);
-        SpecificDatumReader<T> reader = readerFor(fingerprint);
+        DirectReaders.BodyReader<T> reader = readerFor(fingerprint);
         if (reader == null) {
             String known = history.describe(fingerprint).map(s -> "; it is the fingerprint of " + s).orElse("");
             return Decoded.rejected(RejectReason.UNKNOWN_SCHEMA, "schema fingerprint " + SchemaHistory.hex(fingerprint)
@@ -55,7 +56,7 @@ final class SingleObjectReader<T> {
         try {
             binary = DecoderFactory.get().binaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, binary);
             BoundedDecoder decoder = new BoundedDecoder(binary, payload.length);
-            T value = reader.read(null, decoder);
+            T value = reader.read(decoder);
             if (!decoder.isEnd()) {
                 return Decoded.rejected(RejectReason.MALFORMED_AVRO, "trailing bytes after the Avro record (writer schema "
                         + SchemaHistory.hex(fingerprint) + ")");
@@ -68,14 +69,22 @@ final class SingleObjectReader<T> {
         }
     }
 
-    private SpecificDatumReader<T> readerFor(long fingerprint) {
-        SpecificDatumReader<T> reader = readers.get(fingerprint);
+    private DirectReaders.BodyReader<T> readerFor(long fingerprint) {
+        DirectReaders.BodyReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
             Schema writer = store.findByFingerprint(fingerprint);
             if (writer == null) {
                 return null;
             }
-            reader = new SpecificDatumReader<>(writer, readerSchema, model);
+            // the current schema's payloads: a hand-written reader where there is one (see DirectReaders)
+            Optional<DirectReaders.BodyReader<T>> direct = fingerprint == fingerprintOf(readerSchema)
+                    ? DirectReaders.forSchema(readerSchema) : Optional.empty();
+            if (direct.isPresent()) {
+                reader = direct.get();
+            } else {
+                SpecificDatumReader<T> avro = new SpecificDatumReader<>(writer, readerSchema, model);
+                reader = in -> avro.read(null, in);
+            }
             readers.put(fingerprint, reader);
         }
         return reader;

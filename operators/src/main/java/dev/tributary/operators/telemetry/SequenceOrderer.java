@@ -290,7 +290,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         // A copy: the job runs with object reuse, and the heap backend keeps the very object put here. The input
         // arrives over the keyBy shuffle (a fresh object), but a held reading must not depend on that: only held
         // readings are copied, the rest pass through untouched.
-        held.put(reading.getSeq(), new HeldReading(HoverboardReading.newBuilder(reading).build(), now));
+        held.put(reading.getSeq(), new HeldReading(HoverboardReadingSerializer.INSTANCE.copy(reading), now));
         cursor.setHeldCount(cursor.getHeldCount() + 1);
         readingsOutOfOrder.inc();
         bufferedNow++;

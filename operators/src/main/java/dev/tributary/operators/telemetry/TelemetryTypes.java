@@ -11,12 +11,13 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * Type information of the telemetry events. Streams, side outputs and state of this flow use these so Flink
- * serializes them with Avro: the cluster runs with {@code pipeline.generic-types: false}, and an extracted type
- * could silently become a Kryo-serialized generic type otherwise.
+ * never falls back to Kryo: the cluster runs with {@code pipeline.generic-types: false}, and an extracted type
+ * could silently become a Kryo-serialized generic type otherwise. All are Avro but {@link #READING}.
  */
 public final class TelemetryTypes {
 
-    public static final TypeInformation<HoverboardReading> READING = new AvroTypeInfo<>(HoverboardReading.class);
+    /** Streams of readings (the flow's volume): {@link HoverboardReadingSerializer}, never used for state. */
+    public static final TypeInformation<HoverboardReading> READING = new HoverboardReadingTypeInfo();
     public static final TypeInformation<Customer> CUSTOMER = new AvroTypeInfo<>(Customer.class);
     public static final TypeInformation<Trip> TRIP = new AvroTypeInfo<>(Trip.class);
     public static final TypeInformation<Alert> ALERT = new AvroTypeInfo<>(Alert.class);

@@ -59,15 +59,19 @@ class NoKryoTest {
     }
 
     @Test
-    void eventsStateRecordsAndSideOutputsUseAvroTypeInformation() {
+    void eventsStateRecordsAndSideOutputsUseExplicitTypeInformation() {
         List<TypeInformation<?>> types = List.of(
-                TelemetryTypes.READING, TelemetryTypes.CUSTOMER, TelemetryTypes.TRIP, TelemetryTypes.ALERT,
-                TelemetryTypes.SEQUENCE_GAP,
-                SequenceOrderer.GAPS.getTypeInfo(), SequenceOrderer.LATE_READINGS.getTypeInfo(),
+                TelemetryTypes.CUSTOMER, TelemetryTypes.TRIP, TelemetryTypes.ALERT,
+                TelemetryTypes.SEQUENCE_GAP, SequenceOrderer.GAPS.getTypeInfo(),
                 SequenceOrderer.CURSOR_TYPE, SequenceOrderer.HELD_TYPE, AlertRules.STATE_TYPE);
         for (TypeInformation<?> type : types) {
             assertThat(type).as(type.toString()).isInstanceOf(AvroTypeInfo.class).isNotInstanceOf(GenericTypeInfo.class);
             assertThat(type.createSerializer(withoutGenericTypes().getSerializerConfig())).isInstanceOf(AvroSerializer.class);
+        }
+        // reading streams: the hand-written stream serializer, not Kryo (and never in state: see its class comment)
+        for (TypeInformation<?> type : List.of(TelemetryTypes.READING, SequenceOrderer.LATE_READINGS.getTypeInfo())) {
+            assertThat(type.createSerializer(withoutGenericTypes().getSerializerConfig()))
+                    .isSameAs(HoverboardReadingSerializer.INSTANCE);
         }
         assertThat(TripEnricher.WAITING_TRIPS_TYPE).isInstanceOf(ListTypeInfo.class);
         assertThat(((ListTypeInfo<?>) TripEnricher.WAITING_TRIPS_TYPE).getElementTypeInfo()).isInstanceOf(AvroTypeInfo.class);

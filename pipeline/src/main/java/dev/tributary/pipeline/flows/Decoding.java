@@ -1,7 +1,6 @@
 package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.DeadLetter;
-import dev.tributary.operators.codec.AvroTypes;
 import dev.tributary.operators.codec.DecodeFunction;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.config.JobSettings;
@@ -33,7 +32,7 @@ public final class Decoding {
                 context.env(), uid + "-source", "Kafka " + String.join(",", topics), topics);
         SingleOutputStreamOperator<T> decoded = raw
                 .process(new DecodeFunction<>(type.type(), flow, uid + "-decode").withLimits(limits(context)))
-                .returns(AvroTypes.of(type.type()))
+                .returns(type.streamType())
                 .uid(uid + "-decode").name("Decode " + type.type().getSimpleName());
         return new Decoded<>(decoded, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS));
     }

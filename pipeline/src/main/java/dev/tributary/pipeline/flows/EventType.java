@@ -8,22 +8,30 @@ import dev.tributary.events.Customer;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
+import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.telemetry.TelemetryTypes;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.config.Setting;
 
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * An event type that arrives from Kafka: its record class, the id it is keyed and ordered by, and the setting
- * that names its topics.
+ * An event type that arrives from Kafka: its record class, the id it is keyed and ordered by, the setting
+ * that names its topics, and the type information of its decoded stream.
  *
  * @param name short stable name, used in operator uids (never change it once released)
+ * @param streamType how the decoded records cross shuffles (Avro unless the type has a faster serializer)
  */
 public record EventType<T extends SpecificRecordBase>(
-        String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting) {
+        String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting, TypeInformation<T> streamType) {
+
+    EventType(String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting) {
+        this(name, type, id, topicsSetting, AvroTypes.of(type));
+    }
 
     /** Serializable id extractor. */
     @FunctionalInterface
@@ -34,7 +42,8 @@ public record EventType<T extends SpecificRecordBase>(
     public static final EventType<AssetRequest> ASSET_REQUEST = new EventType<>("asset-request",
             AssetRequest.class, AssetRequest::getAssetId, JobSettings.TOPICS_ASSETS_REQUESTED);
     public static final EventType<HoverboardReading> HOVERBOARD_READING = new EventType<>("hoverboard-reading",
-            HoverboardReading.class, HoverboardReading::getDeviceId, JobSettings.TOPICS_HOVERBOARD);
+            HoverboardReading.class, HoverboardReading::getDeviceId, JobSettings.TOPICS_HOVERBOARD,
+            TelemetryTypes.READING);
     public static final EventType<Customer> CUSTOMER = new EventType<>("customer",
             Customer.class, Customer::getCustomerId, JobSettings.TOPICS_CUSTOMER);
     /** Trips are ordered per (hoverboard, customer) pair: the producers' partitioning contract. */
