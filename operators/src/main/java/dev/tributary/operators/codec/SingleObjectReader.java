@@ -30,6 +30,9 @@ final class SingleObjectReader<T> {
     private final SchemaStore.Cache store = new SchemaStore.Cache();
     private final SchemaHistory history;
     private final Map<Long, DirectReaders.BodyReader<T>> readers = new HashMap<>();
+    // nearly every payload of a topic has the same writer schema: skip the map (and boxing the key) for it
+    private long lastFingerprint;
+    private DirectReaders.BodyReader<T> lastReader;
     /** Re-pointed at each payload: Avro allocates a decoder and its buffer state otherwise, once per record. */
     private BinaryDecoder binary;
 
@@ -70,6 +73,9 @@ final class SingleObjectReader<T> {
     }
 
     private DirectReaders.BodyReader<T> readerFor(long fingerprint) {
+        if (lastReader != null && fingerprint == lastFingerprint) {
+            return lastReader;
+        }
         DirectReaders.BodyReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
             Schema writer = store.findByFingerprint(fingerprint);
@@ -87,6 +93,8 @@ final class SingleObjectReader<T> {
             }
             readers.put(fingerprint, reader);
         }
+        lastFingerprint = fingerprint;
+        lastReader = reader;
         return reader;
     }
 

@@ -2,6 +2,8 @@ package dev.tributary.operators.codec;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
 
     private static Optional<Violation> checkRecord(IndexedRecord record, String path) {
         List<Schema.Field> fields = record.getSchema().getFields();
-        for (int pos : textFields(record.getSchema())) {
+        for (int pos : textFields(record)) {
             Object value = record.get(pos);
             if (value == null) {
                 continue;
@@ -47,19 +49,26 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
      * neither boxes every number of every record nor tests it against interfaces (it did both once: a third of
      * the decode step's time, see JDK-8180450 for the interface-check cache that thrashed).
      */
-    private static int[] textFields(Schema record) {
-        // generated classes share one Schema instance per type, so the lookup is an identity hit
-        int[] positions = TEXT_FIELDS.get(record);
-        if (positions == null) {
-            positions = record.getFields().stream()
-                    .filter(f -> canHoldText(f.schema(), new HashSet<>()))
-                    .mapToInt(Schema.Field::pos).toArray();
-            TEXT_FIELDS.putIfAbsent(record, positions);
-        }
-        return positions;
+    private static int[] textFields(IndexedRecord record) {
+        // a generated class has one schema: look it up by class (cheapest); generic records by their schema
+        return record instanceof SpecificRecordBase
+                ? TEXT_FIELDS_BY_CLASS.get(record.getClass())
+                : TEXT_FIELDS_BY_SCHEMA.computeIfAbsent(record.getSchema(), TextFieldsCheck::textFieldsOf);
     }
 
-    private static final Map<Schema, int[]> TEXT_FIELDS = new ConcurrentHashMap<>();
+    private static final ClassValue<int[]> TEXT_FIELDS_BY_CLASS = new ClassValue<>() {
+        @Override
+        protected int[] computeValue(Class<?> type) {
+            return textFieldsOf(SpecificData.get().getSchema(type));
+        }
+    };
+    private static final Map<Schema, int[]> TEXT_FIELDS_BY_SCHEMA = new ConcurrentHashMap<>();
+
+    private static int[] textFieldsOf(Schema record) {
+        return record.getFields().stream()
+                .filter(f -> canHoldText(f.schema(), new HashSet<>()))
+                .mapToInt(Schema.Field::pos).toArray();
+    }
 
     static boolean canHoldText(Schema schema, Set<String> visiting) {
         return switch (schema.getType()) {

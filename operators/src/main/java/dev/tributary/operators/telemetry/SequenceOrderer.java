@@ -6,6 +6,8 @@ import dev.tributary.events.SeqRange;
 import dev.tributary.events.SequenceCursor;
 import dev.tributary.events.SequenceGap;
 
+import dev.tributary.operators.bundle.BundlingKeyedProcessOperator;
+import dev.tributary.operators.bundle.KeyRunListener;
 import dev.tributary.operators.codec.AvroTypes;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -74,10 +76,16 @@ import java.util.Map;
  * a plain field. After a restore it counts only readings this instance held; readings inherited from the
  * checkpoint are released within {@code maxHold} without being subtracted.
  *
+ * <p><b>Bundles.</b> Run by a {@link BundlingKeyedProcessOperator} (as the flow does), the cursor is read once
+ * at the start of a device's run of readings and written once at its end ({@link KeyRunListener}), instead of
+ * once per reading; under a plain {@code KeyedProcessOperator} it is read and written per reading. The held
+ * readings are read and written per reading either way (they are the out-of-order few).
+ *
  * <p>Readings released by a timer carry no record timestamp (Flink erases it for processing-time timers);
  * downstream event-time logic must take time from {@link HoverboardReading#getEventTime()}.
  */
-public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardReading, HoverboardReading> {
+public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardReading, HoverboardReading>
+        implements KeyRunListener {
 
     private static final long serialVersionUID = 1L;
 
@@ -114,6 +122,9 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     // Processing time of this instance's first callback: held readings older than that were inherited from a
     // checkpoint and were never added to bufferedNow.
     private transient long countingSince;
+    // Within a run of one device's readings (KeyRunListener): its cursor, written back when the run ends.
+    private transient boolean inRun;
+    private transient SequenceCursor runCursor;
 
     public SequenceOrderer(OrderingConfig config) {
         this.config = config;
@@ -169,7 +180,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         long now = ctx.timerService().currentProcessingTime();
         startCounting(now);
         readingsIn.inc();
-        SequenceCursor cursor = loadCursor();
+        SequenceCursor cursor = inRun && runCursor != null ? runCursor : loadCursor();
         long seq = reading.getSeq();
         Long next = cursor.getNextSeq();
 
@@ -202,7 +213,26 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         } else if (cursor.getHoldTimer() == null) {
             armTimer(cursor, now + config.maxHold().toMillis(), ctx);
         }
-        cursorState.update(cursor);
+        if (inRun) {
+            runCursor = cursor;
+        } else {
+            cursorState.update(cursor);
+        }
+    }
+
+    @Override
+    public void keyRunStarted() {
+        inRun = true;
+        runCursor = null;
+    }
+
+    @Override
+    public void keyRunEnded() throws Exception {
+        if (runCursor != null) {
+            cursorState.update(runCursor);
+        }
+        inRun = false;
+        runCursor = null;
     }
 
     @Override

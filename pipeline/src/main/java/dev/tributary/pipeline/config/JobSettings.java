@@ -134,6 +134,13 @@ public final class JobSettings implements Serializable {
     public static final Setting<Duration> TELEMETRY_ORDER_STATE_TTL = Setting.of("telemetry.order.state-ttl",
             Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
             "a device's ordering state expires this long after its last reading (must exceed max-hold)");
+    public static final Setting<Integer> TELEMETRY_ORDER_BUNDLE_SIZE = Setting.of("telemetry.order.bundle-size",
+            Parsers.positiveInt(), "1000",
+            "readings the orderer buffers and then processes device by device, reading and writing each device's"
+                    + " state once per bundle (1: one reading at a time)");
+    public static final Setting<Duration> TELEMETRY_ORDER_BUNDLE_MAX_DELAY = Setting.of(
+            "telemetry.order.bundle-max-delay", Parsers.duration(), "50ms",
+            "longest a reading waits in the orderer's bundle (bundles are also processed before every checkpoint)");
     public static final Setting<Duration> TELEMETRY_ENRICH_MAX_WAIT = Setting.of("telemetry.enrich.max-wait",
             Parsers.duration(), millis(TripEnrichmentConfig.defaults().maxWait()),
             "how long a trip waits for its customer / hoverboard state before it is written unenriched");
@@ -264,7 +271,8 @@ public final class JobSettings implements Serializable {
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
             TOPIC_ALERTS, TELEMETRY_DEVICES_INDEX, TELEMETRY_ORDER_MAX_HOLD, TELEMETRY_ORDER_MAX_BUFFERED,
-            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
+            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ORDER_BUNDLE_SIZE, TELEMETRY_ORDER_BUNDLE_MAX_DELAY,
+            TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
             TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
             TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
             TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,

@@ -5,6 +5,7 @@ import dev.tributary.events.Customer;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Trip;
+import dev.tributary.operators.bundle.BundlingKeyedProcessOperator;
 import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.operators.telemetry.AlertThresholds;
@@ -127,10 +128,16 @@ public final class TelemetryFlow implements FlowGraph {
      */
     public static SingleOutputStreamOperator<HoverboardReading> order(
             DataStream<HoverboardReading> readings, JobSettings settings) {
+        // bundled: the cursor is read and written once per device per bundle, not per reading (see
+        // BundlingKeyedProcessOperator); state, timers and uid are those of the plain KeyedProcessOperator of 0.1.0
+        String name = "Order readings per device";
         return readings
                 .keyBy(HoverboardReading::getDeviceId)
-                .process(new SequenceOrderer(orderingConfig(settings)), TelemetryTypes.READING)
-                .uid(FLOW + "-order").name("Order readings per device");
+                .transform(name, TelemetryTypes.READING, new BundlingKeyedProcessOperator<>(
+                        new SequenceOrderer(orderingConfig(settings)),
+                        settings.get(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE),
+                        settings.get(JobSettings.TELEMETRY_ORDER_BUNDLE_MAX_DELAY).toMillis()))
+                .uid(FLOW + "-order").name(name);
     }
 
     static OrderingConfig orderingConfig(JobSettings settings) {
