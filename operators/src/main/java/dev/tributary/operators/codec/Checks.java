@@ -110,6 +110,17 @@ final class Checks {
         return value == null ? "null" : "\"" + value + "\"";
     }
 
+    /** The first of these results that is a violation (rules evaluated eagerly: only for cheap, null-safe ones). */
+    @SafeVarargs
+    static Optional<Violation> firstPresent(Optional<Violation>... results) {
+        for (Optional<Violation> result : results) {
+            if (result.isPresent()) {
+                return result;
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * The first violation of these rules, in order. The rules are built once per validator (no per-record
      * lambda or array: this runs for every record of every flow).

@@ -117,6 +117,9 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
     }
 
     private static Optional<Violation> checkText(CharSequence text, String path) {
+        if (text instanceof String string && isPlainText(string)) {
+            return Optional.empty(); // the common case, decided without a branch per kind of character
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == 0) {
@@ -129,5 +132,18 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
             }
         }
         return Optional.empty();
+    }
+
+    /** No NUL and no surrogate at all (so none unpaired): one intrinsic search and one range test per char. */
+    private static boolean isPlainText(String text) {
+        if (text.indexOf(0) >= 0) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

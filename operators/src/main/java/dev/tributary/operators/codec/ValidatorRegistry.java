@@ -19,6 +19,7 @@ import java.util.Set;
 
 import static dev.tributary.operators.codec.Checks.allOf;
 import static dev.tributary.operators.codec.Checks.atLeast;
+import static dev.tributary.operators.codec.Checks.firstPresent;
 import static dev.tributary.operators.codec.Checks.httpUrl;
 import static dev.tributary.operators.codec.Checks.id;
 import static dev.tributary.operators.codec.Checks.mediaType;
@@ -118,16 +119,17 @@ public final class ValidatorRegistry implements Serializable {
     }
 
     private RecordValidator<HoverboardReading> hoverboardReading() {
-        return allOf(
-                h -> id("deviceId", h.getDeviceId()),
-                h -> atLeast("seq", h.getSeq(), 0),
-                h -> plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
-                h -> within("batteryPct", h.getBatteryPct(), 0, 100),
+        // The busiest topic: every rule in one method (each is cheap and null-safe), not one call per rule.
+        return h -> firstPresent(
+                id("deviceId", h.getDeviceId()),
+                atLeast("seq", h.getSeq(), 0),
+                plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
+                within("batteryPct", h.getBatteryPct(), 0, 100),
                 // wider than any battery survives: outside it the sensor is broken, not the device hot
-                h -> within("temperatureC", h.getTemperatureC(), -100, 200),
-                h -> within("speedKmh", h.getSpeedKmh(), 0, 200),
-                h -> within("latitude", h.getLatitude(), -90, 90),
-                h -> within("longitude", h.getLongitude(), -180, 180));
+                within("temperatureC", h.getTemperatureC(), -100, 200),
+                within("speedKmh", h.getSpeedKmh(), 0, 200),
+                within("latitude", h.getLatitude(), -90, 90),
+                within("longitude", h.getLongitude(), -180, 180));
     }
 
     private RecordValidator<Customer> customer() {
