@@ -2,10 +2,8 @@ package dev.tributary.operators.codec;
 
 import dev.tributary.events.HoverboardReading;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.Decoder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +17,8 @@ import java.util.Optional;
  *
  * <p>Why: telemetry readings arrive at hundreds of thousands per second, and Avro's generic reader (even its
  * compiled {@code FastReaderBuilder}) sets every field through {@code put(int, Object)}, boxing each number,
- * and instantiates the record reflectively: two thirds of the decode step. These read the same bytes through
- * the same {@link BoundedDecoder} into the generated class's setters.
+ * and instantiates the record reflectively: two thirds of the decode step. These read the same bytes in place
+ * ({@link BodyCursor}) into the generated class's setters.
  *
  * <p>Safe against schema change: each reader names the fingerprint of the full schema text it was written for
  * (logical types and all, which the parsing fingerprint ignores). When the generated class's schema differs,
@@ -32,7 +30,7 @@ final class DirectReaders {
     /** Reads one record body (after the single-object header). */
     @FunctionalInterface
     interface BodyReader<T> {
-        T read(Decoder in) throws IOException;
+        T read(BodyCursor in) throws IOException;
     }
 
     /** {@code fingerprint64} of {@code HoverboardReading.avsc} as the generated class holds it. */
@@ -54,7 +52,7 @@ final class DirectReaders {
     }
 
     /** Fields in schema order; unions are ["null", T]: branch 0 is null. */
-    static HoverboardReading hoverboardReading(Decoder in) throws IOException {
+    static HoverboardReading hoverboardReading(BodyCursor in) throws IOException {
         HoverboardReading r = new HoverboardReading();
         r.setDeviceId(in.readString());
         r.setSeq(in.readLong());
@@ -62,18 +60,9 @@ final class DirectReaders {
         r.setBatteryPct(in.readDouble());
         r.setTemperatureC(in.readDouble());
         r.setSpeedKmh(in.readDouble());
-        r.setLatitude(isPresent(in) ? in.readDouble() : null);
-        r.setLongitude(isPresent(in) ? in.readDouble() : null);
-        r.setErrorCode(isPresent(in) ? in.readString() : null);
+        r.setLatitude(in.readPresent() ? in.readDouble() : null);
+        r.setLongitude(in.readPresent() ? in.readDouble() : null);
+        r.setErrorCode(in.readPresent() ? in.readString() : null);
         return r;
-    }
-
-    /** The branch of a ["null", T] union; any other index is corrupt input, as Avro's reader would say. */
-    private static boolean isPresent(Decoder in) throws IOException {
-        int branch = in.readIndex();
-        if (branch == 0 || branch == 1) {
-            return branch == 1;
-        }
-        throw new AvroRuntimeException("union branch " + branch + " out of range [0, 1]");
     }
 }

@@ -29,12 +29,19 @@ final class SingleObjectReader<T> {
     private final SpecificData model;
     private final SchemaStore.Cache store = new SchemaStore.Cache();
     private final SchemaHistory history;
-    private final Map<Long, DirectReaders.BodyReader<T>> readers = new HashMap<>();
+    private final Map<Long, WriterVersion<T>> versions = new HashMap<>();
     // nearly every payload of a topic has the same writer schema: skip the map (and boxing the key) for it
     private long lastFingerprint;
-    private DirectReaders.BodyReader<T> lastReader;
+    private WriterVersion<T> lastVersion;
     /** Re-pointed at each payload: Avro allocates a decoder and its buffer state otherwise, once per record. */
     private BinaryDecoder binary;
+    private final BodyCursor cursor = new BodyCursor();
+
+    /**
+     * How the bodies of one writer schema are read: in place by a hand-written reader (the current schema of a
+     * busy type, see {@link DirectReaders}), else by Avro's schema resolution.
+     */
+    private record WriterVersion<T>(DirectReaders.BodyReader<T> direct, SpecificDatumReader<T> avro) {}
 
     SingleObjectReader(Schema readerSchema, SpecificData model, SchemaHistory history) {
         this.readerSchema = readerSchema;
@@ -50,17 +57,25 @@ final class SingleObjectReader<T> {
                     "Avro single-object header truncated: " + payload.length + " of " + HEADER_LENGTH + " bytes");
         }
         long fingerprint = fingerprintOf(payload);
-        DirectReaders.BodyReader<T> reader = readerFor(fingerprint);
-        if (reader == null) {
+        WriterVersion<T> version = versionOf(fingerprint);
+        if (version == null) {
             String known = history.describe(fingerprint).map(s -> "; it is the fingerprint of " + s).orElse("");
             return Decoded.rejected(RejectReason.UNKNOWN_SCHEMA, "schema fingerprint " + SchemaHistory.hex(fingerprint)
                     + " is not a known version of " + readerSchema.getFullName() + known);
         }
         try {
-            binary = DecoderFactory.get().binaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, binary);
-            BoundedDecoder decoder = new BoundedDecoder(binary, payload.length);
-            T value = reader.read(decoder);
-            if (!decoder.isEnd()) {
+            T value;
+            boolean atEnd;
+            if (version.direct() != null) {
+                value = version.direct().read(cursor.reset(payload, HEADER_LENGTH, payload.length));
+                atEnd = cursor.isEnd();
+            } else {
+                binary = DecoderFactory.get().binaryDecoder(payload, HEADER_LENGTH, payload.length - HEADER_LENGTH, binary);
+                BoundedDecoder decoder = new BoundedDecoder(binary, payload.length);
+                value = version.avro().read(null, decoder);
+                atEnd = decoder.isEnd();
+            }
+            if (!atEnd) {
                 return Decoded.rejected(RejectReason.MALFORMED_AVRO, "trailing bytes after the Avro record (writer schema "
                         + SchemaHistory.hex(fingerprint) + ")");
             }
@@ -72,12 +87,12 @@ final class SingleObjectReader<T> {
         }
     }
 
-    private DirectReaders.BodyReader<T> readerFor(long fingerprint) {
-        if (lastReader != null && fingerprint == lastFingerprint) {
-            return lastReader;
+    private WriterVersion<T> versionOf(long fingerprint) {
+        if (lastVersion != null && fingerprint == lastFingerprint) {
+            return lastVersion;
         }
-        DirectReaders.BodyReader<T> reader = readers.get(fingerprint);
-        if (reader == null) {
+        WriterVersion<T> version = versions.get(fingerprint);
+        if (version == null) {
             Schema writer = store.findByFingerprint(fingerprint);
             if (writer == null) {
                 return null;
@@ -85,17 +100,14 @@ final class SingleObjectReader<T> {
             // the current schema's payloads: a hand-written reader where there is one (see DirectReaders)
             Optional<DirectReaders.BodyReader<T>> direct = fingerprint == fingerprintOf(readerSchema)
                     ? DirectReaders.forSchema(readerSchema) : Optional.empty();
-            if (direct.isPresent()) {
-                reader = direct.get();
-            } else {
-                SpecificDatumReader<T> avro = new SpecificDatumReader<>(writer, readerSchema, model);
-                reader = in -> avro.read(null, in);
-            }
-            readers.put(fingerprint, reader);
+            version = direct.isPresent()
+                    ? new WriterVersion<>(direct.get(), null)
+                    : new WriterVersion<>(null, new SpecificDatumReader<>(writer, readerSchema, model));
+            versions.put(fingerprint, version);
         }
         lastFingerprint = fingerprint;
-        lastReader = reader;
-        return reader;
+        lastVersion = version;
+        return version;
     }
 
     static long fingerprintOf(byte[] payload) {

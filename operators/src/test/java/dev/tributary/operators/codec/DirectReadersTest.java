@@ -2,7 +2,6 @@ package dev.tributary.operators.codec;
 
 import dev.tributary.events.HoverboardReading;
 
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -66,14 +65,15 @@ class DirectReadersTest {
     }
 
     private static Outcome read(byte[] body, boolean avro) {
-        BinaryDecoder binary = DecoderFactory.get().binaryDecoder(body, null);
-        BoundedDecoder in = new BoundedDecoder(binary, body.length);
         try {
-            HoverboardReading value = avro
-                    ? new SpecificDatumReader<HoverboardReading>(HoverboardReading.getClassSchema(),
-                            HoverboardReading.getClassSchema(), new SpecificData()).read(null, in)
-                    : DirectReaders.hoverboardReading(in);
-            return new Outcome(value, in.isEnd());
+            if (avro) {
+                BoundedDecoder in = new BoundedDecoder(DecoderFactory.get().binaryDecoder(body, null), body.length);
+                HoverboardReading value = new SpecificDatumReader<HoverboardReading>(HoverboardReading.getClassSchema(),
+                        HoverboardReading.getClassSchema(), new SpecificData()).read(null, in);
+                return new Outcome(value, in.isEnd());
+            }
+            BodyCursor in = new BodyCursor().reset(body, 0, body.length);
+            return new Outcome(DirectReaders.hoverboardReading(in), in.isEnd());
         } catch (Exception | OutOfMemoryError e) {
             return new Outcome(null, false);
         }
