@@ -319,7 +319,7 @@ public final class TelemetryOrderingBench {
         }
     }
 
-    private static byte[] avro(HoverboardReading r) throws IOException {
+    static byte[] avro(HoverboardReading r) throws IOException {
         ByteBuffer b = r.toByteBuffer();
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
