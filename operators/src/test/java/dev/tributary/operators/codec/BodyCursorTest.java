@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,17 +23,7 @@ class BodyCursorTest {
     }
 
     /** A value (or null after a failure) and whether the input was then consumed to its end. */
-    private record Outcome(Object value, boolean atEnd) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Outcome other && Objects.equals(value, other.value) && atEnd == other.atEnd;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(value, atEnd);
-        }
-    }
+    private record Outcome(Object value, boolean atEnd) {}
 
     @Test
     void varIntsAndLongsOfEveryLengthIncludingOverlongAndTruncated() {
