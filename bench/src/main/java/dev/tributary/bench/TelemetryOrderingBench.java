@@ -67,7 +67,7 @@ import java.util.stream.Stream;
  *       the first 1 000 devices) and the size of a canonical savepoint of it (what RocksDB or a checkpoint
  *       holds).</li>
  * </ol>
- * Args: {@code [readings] [devices] [hashmap|rocksdb]}. Kafka from TRIBUTARY_KAFKA_BOOTSTRAP (default 127.0.0.1:9092).
+ * Args: {@code [readings] [devices] [hashmap|rocksdb] [telemetry.order.bundle-size]}. Kafka from TRIBUTARY_KAFKA_BOOTSTRAP (default 127.0.0.1:9092).
  */
 public final class TelemetryOrderingBench {
 
@@ -77,14 +77,23 @@ public final class TelemetryOrderingBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     /** Process CPU time when the first record was read (same JVM: the MiniCluster runs in-process). */
     private static final AtomicLong FIRST_RECORD_CPU = new AtomicLong();
-    /** The job's defaults (ordering bounds, decode limits); nothing here connects to a server. */
-    private static final JobSettings SETTINGS =
-            JobSettings.parse(Map.of("flows", TelemetryFlow.FLOW, "kafka.check-reachable", "false"), Map.of());
+    /** The job's defaults (ordering bounds, decode limits) unless overridden; nothing here connects to a server. */
+    private static JobSettings settings = settings(Map.of());
+
+    private static JobSettings settings(Map<String, String> overrides) {
+        Map<String, String> raw = new java.util.HashMap<>(overrides);
+        raw.put("flows", TelemetryFlow.FLOW);
+        raw.put("kafka.check-reachable", "false");
+        return JobSettings.parse(raw, Map.of());
+    }
 
     public static void main(String[] args) throws Exception {
         long readings = args.length > 0 ? Long.parseLong(args[0]) : 500_000;
         long devices = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         String backend = args.length > 2 ? args[2] : "hashmap";
+        if (args.length > 3) {
+            settings = settings(Map.of(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE.key(), args[3]));
+        }
         String bootstrap = WarehouseSinkBench.env("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
 
         String topic = "bench-telemetry-" + UUID.randomUUID().toString().substring(0, 8);
@@ -104,7 +113,8 @@ public final class TelemetryOrderingBench {
         double passJobRate = sent / (median(passthrough, 0) / 1e9);
         double orderJobRate = sent / (median(ordered, 0) / 1e9);
         System.out.printf(Locale.ROOT, "events: %d (%d readings, 500 devices, swaps and 1%% duplicates), topic %s,"
-                + " state backend %s, medians of %d rounds%n", sent, readings, topic, backend, ROUNDS);
+                + " state backend %s, bundles of %d, medians of %d rounds%n", sent, readings, topic, backend,
+                settings.get(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE), ROUNDS);
         System.out.printf(Locale.ROOT, "Kafka → discard (passthrough):            %9.0f events/s first record→done, %9.0f whole job%n",
                 passRate, passJobRate);
         System.out.printf(Locale.ROOT, "Kafka → decode → order+dedupe → discard:  %9.0f events/s first record→done, %9.0f whole job%n",
@@ -180,11 +190,11 @@ public final class TelemetryOrderingBench {
         // The production graph's own steps (TelemetryFlow's source → decode → order), reading the bench topic.
         Sources benchTopic = (e, uid, name, topics) ->
                 e.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid).name(name);
-        FlowContext context = new FlowContext(env, SETTINGS, benchTopic, null);
+        FlowContext context = new FlowContext(env, settings, benchTopic, null);
         if (order) {
             Decoding.Decoded<HoverboardReading> readings =
                     Decoding.read(context, TelemetryFlow.FLOW, EventType.HOVERBOARD_READING);
-            TelemetryFlow.order(readings.records(), SETTINGS)
+            TelemetryFlow.order(readings.records(), settings)
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
         } else {
             benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))

@@ -135,9 +135,10 @@ public final class JobSettings implements Serializable {
             Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
             "a device's ordering state expires this long after its last reading (must exceed max-hold)");
     public static final Setting<Integer> TELEMETRY_ORDER_BUNDLE_SIZE = Setting.of("telemetry.order.bundle-size",
-            Parsers.positiveInt(), "1000",
+            Parsers.positiveInt(), "10000",
             "readings the orderer buffers and then processes device by device, reading and writing each device's"
-                    + " state once per bundle (1: one reading at a time)");
+                    + " state once per bundle (1: one reading at a time); a bundle never waits longer than"
+                    + " bundle-max-delay, so this bounds its memory, not its latency");
     public static final Setting<Duration> TELEMETRY_ORDER_BUNDLE_MAX_DELAY = Setting.of(
             "telemetry.order.bundle-max-delay", Parsers.duration(), "50ms",
             "longest a reading waits in the orderer's bundle (bundles are also processed before every checkpoint)");
