@@ -77,9 +77,7 @@ public final class TelemetryOrderingBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     /** Process CPU time when the first record was read (same JVM: the MiniCluster runs in-process). */
     private static final AtomicLong FIRST_RECORD_CPU = new AtomicLong();
-    /** The job's defaults (ordering bounds, decode limits) unless overridden; nothing here connects to a server. */
-    private static JobSettings settings = settings(Map.of());
-
+    /** The job's defaults (ordering bounds, decode limits) but for the overrides; nothing here connects to a server. */
     private static JobSettings settings(Map<String, String> overrides) {
         Map<String, String> raw = new java.util.HashMap<>(overrides);
         raw.put("flows", TelemetryFlow.FLOW);
@@ -91,22 +89,21 @@ public final class TelemetryOrderingBench {
         long readings = args.length > 0 ? Long.parseLong(args[0]) : 500_000;
         long devices = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         String backend = args.length > 2 ? args[2] : "hashmap";
-        if (args.length > 3) {
-            settings = settings(Map.of(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE.key(), args[3]));
-        }
+        JobSettings settings = settings(args.length > 3
+                ? Map.of(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE.key(), args[3]) : Map.of());
         String bootstrap = WarehouseSinkBench.env("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
 
         String topic = "bench-telemetry-" + UUID.randomUUID().toString().substring(0, 8);
         long sent = produce(bootstrap, topic, readings);
 
         // warm-up: JIT, class loading, the first MiniCluster start, the broker's page cache
-        runKafkaJob(bootstrap, topic, true, backend);
+        runKafkaJob(bootstrap, topic, true, backend, settings);
         // alternating rounds, medians: the machine is shared, one round alone says little
         long[][] passthrough = new long[ROUNDS][];
         long[][] ordered = new long[ROUNDS][];
         for (int round = 0; round < ROUNDS; round++) {
-            passthrough[round] = runKafkaJob(bootstrap, topic, false, backend);
-            ordered[round] = runKafkaJob(bootstrap, topic, true, backend);
+            passthrough[round] = runKafkaJob(bootstrap, topic, false, backend, settings);
+            ordered[round] = runKafkaJob(bootstrap, topic, true, backend, settings);
         }
         double passRate = sent / (median(passthrough, 1) / 1e9);
         double orderRate = sent / (median(ordered, 1) / 1e9);
@@ -172,7 +169,8 @@ public final class TelemetryOrderingBench {
     }
 
     /** Wall time of the job and from its first record to its end; the process CPU time used in each span. */
-    private static long[] runKafkaJob(String bootstrap, String topic, boolean order, String backend) throws Exception {
+    private static long[] runKafkaJob(String bootstrap, String topic, boolean order, String backend,
+                                      JobSettings settings) throws Exception {
         Configuration conf = Tributary.runtimeOptions(); // as the job runs: no Kryo, object reuse
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
