@@ -1,5 +1,6 @@
 package dev.tributary.operators.bundle;
 
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.event.WatermarkEvent;
@@ -67,6 +68,16 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         getMetricGroup().gauge("bundledRecords", (Gauge<Integer>) () -> bundled);
     }
 
+    /**
+     * Does not set the key for each arriving record: {@link #processElement} only buffers it, and the key is set
+     * once per run when the bundle is processed. With RocksDB setting the key serializes it, ~8 % of the ordering
+     * job's CPU when done per record.
+     */
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void setKeyContextElement1(StreamRecord record) {
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void processElement(StreamRecord<IN> element) throws Exception {
@@ -75,7 +86,8 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         StreamRecord<IN> copy = element.hasTimestamp()
                 ? new StreamRecord<>(element.getValue(), element.getTimestamp())
                 : new StreamRecord<>(element.getValue());
-        bundle.computeIfAbsent((K) getCurrentKey(), k -> new ArrayList<>()).add(copy);
+        K key = ((KeySelector<IN, K>) getStateKeySelector1()).getKey(element.getValue());
+        bundle.computeIfAbsent(key, k -> new ArrayList<>()).add(copy);
         bundled++;
         if (bundled >= maxRecords) {
             processBundle();

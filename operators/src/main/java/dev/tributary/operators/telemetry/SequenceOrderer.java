@@ -11,7 +11,6 @@ import dev.tributary.operators.bundle.KeyRunListener;
 import dev.tributary.operators.codec.AvroTypes;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -23,6 +22,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -31,7 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * Releases each device's readings in {@code seq} order, keyed by {@code deviceId}.
@@ -78,8 +78,10 @@ import java.util.Map;
  *
  * <p><b>Bundles.</b> Run by a {@link BundlingKeyedProcessOperator} (as the flow does), the cursor is read once
  * at the start of a device's run of readings and written once at its end ({@link KeyRunListener}), instead of
- * once per reading; under a plain {@code KeyedProcessOperator} it is read and written per reading. The held
- * readings are read and written per reading either way (they are the out-of-order few).
+ * once per reading; under a plain {@code KeyedProcessOperator} it is read and written per reading. Likewise a
+ * reading held and released within one run never reaches the held-readings state ({@link HeldReadings}), and
+ * the hold timer is registered or deleted once at the end of the run, for what is still held then: most holds
+ * (a neighbour swapped in transit) end within the run and cost the state backend nothing.
  *
  * <p>Readings released by a timer carry no record timestamp (Flink erases it for processing-time timers);
  * downstream event-time logic must take time from {@link HoverboardReading#getEventTime()}.
@@ -108,7 +110,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     private final OrderingConfig config;
 
     private transient ValueState<SequenceCursor> cursorState;
-    private transient MapState<Long, HeldReading> held;
+    private transient HeldReadings held;
 
     private transient Counter readingsIn;
     private transient Counter readingsInOrder;
@@ -122,9 +124,13 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     // Processing time of this instance's first callback: held readings older than that were inherited from a
     // checkpoint and were never added to bufferedNow.
     private transient long countingSince;
-    // Within a run of one device's readings (KeyRunListener): its cursor, written back when the run ends.
+    // Within a run of one device's readings (KeyRunListener): its cursor, written back when the run ends, and the
+    // hold timer registered when the run started. Timers are registered and deleted when the run ends, for the
+    // deadline the cursor names then: a hold that ends within the run costs no timer.
     private transient boolean inRun;
     private transient SequenceCursor runCursor;
+    private transient Long runStartTimer;
+    private transient TimerService runTimers;
 
     public SequenceOrderer(OrderingConfig config) {
         this.config = config;
@@ -158,7 +164,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         // the input arrives over a keyBy shuffle and the cursor is read on every reading: see AvroTypes.readFast
         AvroTypes.readFast(HoverboardReading.class, HeldReading.class, SequenceCursor.class);
         cursorState = getRuntimeContext().getState(cursorDescriptor(config));
-        held = getRuntimeContext().getMapState(heldDescriptor());
+        held = new HeldReadings(getRuntimeContext().getMapState(heldDescriptor()));
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         readingsIn = metrics.counter("readingsIn");
@@ -183,7 +189,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
             startCounting(now(ctx));
         }
         readingsIn.inc();
-        SequenceCursor cursor = inRun && runCursor != null ? runCursor : loadCursor();
+        SequenceCursor cursor = inRun ? runCursor(ctx) : loadCursor();
         long seq = reading.getSeq();
         Long next = cursor.getNextSeq();
 
@@ -216,9 +222,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         } else if (cursor.getHoldTimer() == null) {
             armTimer(cursor, now(ctx) + config.maxHold().toMillis(), ctx);
         }
-        if (inRun) {
-            runCursor = cursor;
-        } else {
+        if (!inRun) {
             cursorState.update(cursor);
         }
     }
@@ -231,11 +235,32 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     @Override
     public void keyRunEnded() throws Exception {
+        inRun = false;
         if (runCursor != null) {
+            Long timer = runCursor.getHoldTimer();
+            if (!Objects.equals(timer, runStartTimer)) {
+                if (runStartTimer != null) {
+                    runTimers.deleteProcessingTimeTimer(runStartTimer);
+                }
+                if (timer != null) {
+                    runTimers.registerProcessingTimeTimer(timer);
+                }
+            }
+            held.endRun();
             cursorState.update(runCursor);
         }
-        inRun = false;
         runCursor = null;
+    }
+
+    /** The run's cursor: loaded from the state on the run's first reading. */
+    private SequenceCursor runCursor(Context ctx) throws Exception {
+        if (runCursor == null) {
+            runCursor = loadCursor();
+            runStartTimer = runCursor.getHoldTimer();
+            runTimers = ctx.timerService();
+            held.startRun(runCursor.getHeldCount());
+        }
+        return runCursor;
     }
 
     @Override
@@ -288,11 +313,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         cursor = SequenceCursor.newBuilder().build();
         // Held readings without a cursor are left over from a cursor that expired during a downtime longer than
         // the TTL; they stay held and belong to the device's new sequence.
-        int count = 0;
-        for (Long ignored : held.keys()) {
-            count++;
-        }
-        cursor.setHeldCount(count);
+        cursor.setHeldCount(held.countInState());
         return cursor;
     }
 
@@ -452,10 +473,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     }
 
     private List<HeldReading> sortedHeld() throws Exception {
-        List<HeldReading> all = new ArrayList<>();
-        for (Map.Entry<Long, HeldReading> entry : held.entries()) {
-            all.add(entry.getValue());
-        }
+        List<HeldReading> all = held.all();
         all.sort(BY_SEQ);
         return all;
     }
@@ -465,16 +483,20 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         if (current != null && current == deadline) {
             return;
         }
-        if (current != null) {
-            ctx.timerService().deleteProcessingTimeTimer(current);
+        if (!inRun) { // in a run: registered when the run ends (keyRunEnded)
+            if (current != null) {
+                ctx.timerService().deleteProcessingTimeTimer(current);
+            }
+            ctx.timerService().registerProcessingTimeTimer(deadline);
         }
-        ctx.timerService().registerProcessingTimeTimer(deadline);
         cursor.setHoldTimer(deadline);
     }
 
     private void cancelTimer(SequenceCursor cursor, Context ctx) {
         if (cursor.getHoldTimer() != null) {
-            ctx.timerService().deleteProcessingTimeTimer(cursor.getHoldTimer());
+            if (!inRun) {
+                ctx.timerService().deleteProcessingTimeTimer(cursor.getHoldTimer());
+            }
             cursor.setHoldTimer(null);
         }
     }

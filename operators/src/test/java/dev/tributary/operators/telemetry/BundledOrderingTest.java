@@ -74,6 +74,34 @@ class BundledOrderingTest {
         assertThat(Fixtures.seqs(values(bundled))).containsExactly(2L, 3L, 4L); // 1 is a duplicate
     }
 
+    @Test
+    void aHoldThatEndsWithinItsRunArmsNoTimerAndOneThatOutlivesItIsCheckpointed() throws Exception {
+        var first = harness(new BundlingKeyedProcessOperator<>(new SequenceOrderer(CONFIG), 100, 50), null);
+        send(first, "hb-1", 0, 2, 1); // 2 is held behind 1, which arrives in the same run
+        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).processBundle();
+        assertThat(first.numProcessingTimeTimers()).isZero();
+
+        send(first, "hb-1", 4); // held behind 3 when the run ends: in the state, with its hold timer
+        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).processBundle();
+        assertThat(first.numProcessingTimeTimers()).isOne();
+        assertThat(Fixtures.seqs(values(first))).containsExactly(0L, 1L, 2L);
+        OperatorSubtaskState checkpoint = first.snapshot(1, 1);
+        first.close();
+
+        var restored = harness(new BundlingKeyedProcessOperator<>(new SequenceOrderer(CONFIG), 100, 50), checkpoint);
+        send(restored, "hb-1", 4, 3); // 4 again is a duplicate of the held one; 3 releases it in a later run
+        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).processBundle();
+        assertThat(Fixtures.seqs(values(restored))).containsExactly(3L, 4L);
+        assertThat(restored.numProcessingTimeTimers()).as("the held reading's timer, deleted").isZero();
+
+        send(restored, "hb-1", 7, 6); // a gap (5) outliving the run is cut by the timer armed at its end
+        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).processBundle();
+        restored.setProcessingTime(CONFIG.maxHold().toMillis() + 1);
+        assertThat(Fixtures.seqs(values(restored))).containsExactly(3L, 4L, 6L, 7L);
+        assertThat(gaps(side(restored, SequenceOrderer.GAPS))).containsEntry("hb-1", List.of("5-5 HOLD_TIMEOUT"));
+        restored.close();
+    }
+
     private Outcome run(List<List<HoverboardReading>> batches, int bundleSize) throws Exception {
         SequenceOrderer orderer = new SequenceOrderer(CONFIG);
         KeyedProcessOperator<String, HoverboardReading, HoverboardReading> operator = bundleSize == 0
