@@ -11,9 +11,8 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,7 +42,9 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     private final int maxRecords;
     private final long maxDelayMillis;
 
-    private transient Map<K, List<StreamRecord<IN>>> bundle;
+    private transient Map<K, Run> bundle;
+    /** The one envelope buffered records are handed to the function in. */
+    private transient StreamRecord<IN> envelope;
     private transient int bundled;
     private transient boolean flushScheduled;
     private transient Counter bundlesProcessed;
@@ -62,6 +63,7 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     public void open() throws Exception {
         super.open();
         bundle = new LinkedHashMap<>();
+        envelope = new StreamRecord<>(null);
         bundled = 0;
         flushScheduled = false;
         bundlesProcessed = getMetricGroup().counter("bundlesProcessed");
@@ -81,13 +83,10 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     @Override
     @SuppressWarnings("unchecked")
     public void processElement(StreamRecord<IN> element) throws Exception {
-        // a copy of the envelope: upstream may reuse its StreamRecord (the value itself arrives over the keyBy
-        // shuffle this operator always follows, so it is a fresh object)
-        StreamRecord<IN> copy = element.hasTimestamp()
-                ? new StreamRecord<>(element.getValue(), element.getTimestamp())
-                : new StreamRecord<>(element.getValue());
+        // the value and timestamp, not the envelope: upstream may reuse its StreamRecord (the value itself arrives
+        // over the keyBy shuffle this operator always follows, so it is a fresh object)
         K key = ((KeySelector<IN, K>) getStateKeySelector1()).getKey(element.getValue());
-        bundle.computeIfAbsent(key, k -> new ArrayList<>()).add(copy);
+        bundle.computeIfAbsent(key, k -> new Run()).add(element);
         bundled++;
         if (bundled >= maxRecords) {
             processBundle();
@@ -109,14 +108,12 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         }
         K keyBefore = (K) getCurrentKey();
         KeyRunListener listener = userFunction instanceof KeyRunListener l ? l : null;
-        for (Map.Entry<K, List<StreamRecord<IN>>> run : bundle.entrySet()) {
+        for (Map.Entry<K, Run> run : bundle.entrySet()) {
             setCurrentKey(run.getKey());
             if (listener != null) {
                 listener.keyRunStarted();
             }
-            for (StreamRecord<IN> record : run.getValue()) {
-                super.processElement(record);
-            }
+            run.getValue().replay(this);
             if (listener != null) {
                 listener.keyRunEnded();
             }
@@ -127,6 +124,46 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         if (keyBefore != null) {
             setCurrentKey(keyBefore);
         }
+    }
+
+    /**
+     * One key's buffered records: values and timestamps side by side, without an envelope object per record (one
+     * allocation less per record, and one object less to fetch from memory when the bundle is processed).
+     */
+    private final class Run {
+        private Object[] values = new Object[8];
+        private long[] timestamps = new long[8];
+        private boolean[] timestamped = new boolean[8];
+        private int size;
+
+        void add(StreamRecord<IN> element) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+                timestamps = Arrays.copyOf(timestamps, size * 2);
+                timestamped = Arrays.copyOf(timestamped, size * 2);
+            }
+            values[size] = element.getValue();
+            timestamped[size] = element.hasTimestamp();
+            timestamps[size] = element.getTimestamp();
+            size++;
+        }
+
+        @SuppressWarnings("unchecked")
+        void replay(BundlingKeyedProcessOperator<K, IN, OUT> operator) throws Exception {
+            for (int i = 0; i < size; i++) {
+                if (timestamped[i]) {
+                    envelope.replace((IN) values[i], timestamps[i]);
+                } else {
+                    envelope.replace((IN) values[i]);
+                    envelope.eraseTimestamp();
+                }
+                operator.processBuffered(envelope);
+            }
+        }
+    }
+
+    private void processBuffered(StreamRecord<IN> record) throws Exception {
+        super.processElement(record);
     }
 
     @Override

@@ -86,6 +86,23 @@ class BundlingKeyedProcessOperatorTest {
     }
 
     @Test
+    void eachRecordKeepsItsOwnTimestampOrItsLackOfOne() throws Exception {
+        open(4, 1_000);
+        harness.processElement(new StreamRecord<>("a1", 7));
+        harness.processElement(new StreamRecord<>("b1")); // no timestamp
+        harness.processElement(new StreamRecord<>("a2", 3));
+        harness.processElement(new StreamRecord<>("b2", 9));
+
+        List<String> stamped = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            StreamRecord<?> r = (StreamRecord<?>) o;
+            stamped.add(r.getValue() + (r.hasTimestamp() ? " t=" + r.getTimestamp() : " no timestamp"));
+        }
+        assertThat(stamped).containsExactly(
+                "a1@a#1 t=7", "a2@a#1 t=3", "b1@b#2 no timestamp", "b2@b#2 t=9");
+    }
+
+    @Test
     void aBundleWaitsAtMostItsDelay() throws Exception {
         open(1_000, 50);
         harness.processElement("a1", 1);
