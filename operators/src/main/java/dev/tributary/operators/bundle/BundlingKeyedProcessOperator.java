@@ -78,6 +78,7 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     @Override
     @SuppressWarnings("rawtypes")
     public void setKeyContextElement1(StreamRecord record) {
+        // intentionally empty: processBundle sets each run's key before the function sees its records
     }
 
     @Override
