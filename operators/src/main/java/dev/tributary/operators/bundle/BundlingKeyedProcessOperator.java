@@ -114,7 +114,7 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
             if (listener != null) {
                 listener.keyRunStarted();
             }
-            run.getValue().replay(this);
+            run.getValue().replay();
             if (listener != null) {
                 listener.keyRunEnded();
             }
@@ -150,7 +150,7 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         }
 
         @SuppressWarnings("unchecked")
-        void replay(BundlingKeyedProcessOperator<K, IN, OUT> operator) throws Exception {
+        void replay() throws Exception {
             for (int i = 0; i < size; i++) {
                 if (timestamped[i]) {
                     envelope.replace((IN) values[i], timestamps[i]);
@@ -158,7 +158,7 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
                     envelope.replace((IN) values[i]);
                     envelope.eraseTimestamp();
                 }
-                operator.processBuffered(envelope);
+                processBuffered(envelope);
             }
         }
     }
