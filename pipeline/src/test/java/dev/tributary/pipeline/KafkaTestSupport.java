@@ -4,6 +4,7 @@ import dev.tributary.testing.StackEnv;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,11 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Topics, producers and read_committed consumers against the local stack's real broker. */
 public final class KafkaTestSupport {
+
+    /** How long a test producer keeps trying to deliver (Kafka's default is 2 minutes). */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration LEADER_WAIT = Duration.ofMinutes(1);
 
     private KafkaTestSupport() {}
 
@@ -82,8 +89,34 @@ public final class KafkaTestSupport {
         }
         try (Admin admin = Admin.create(clientProperties())) {
             admin.createTopics(names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+            awaitLeaders(admin, names);
         }
         return names;
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader: the controller answers a creation before the broker
+     * has taken the lead of the new partitions, and a producer that meets a partition without a leader only
+     * retries until its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        Instant end = Instant.now().plus(LEADER_WAIT);
+        while (true) {
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+            List<String> leaderless = described.values().stream()
+                    .flatMap(d -> d.partitions().stream()
+                            .filter(p -> p.leader() == null || p.leader().isEmpty())
+                            .map(p -> d.name() + "-" + p.partition()))
+                    .toList();
+            if (leaderless.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("after " + LEADER_WAIT + " these new partitions still have no leader: "
+                        + leaderless + " (see the broker's log, .stack/kafka/kafka.log)");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Sends key/value pairs and waits until every one is acknowledged. */
@@ -110,6 +143,10 @@ public final class KafkaTestSupport {
             throws Exception {
         Properties props = clientProperties();
         props.put("acks", "all");
+        // A test's input must arrive, and a broker on a loaded 2-core machine has been seen to stall for two
+        // minutes (a CI run): the default delivery timeout (2 min) then failed a test that a late arrival passes.
+        props.put("delivery.timeout.ms", String.valueOf(DELIVERY_TIMEOUT.toMillis()));
+        props.put("max.block.ms", String.valueOf(DELIVERY_TIMEOUT.toMillis()));
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -120,9 +157,24 @@ public final class KafkaTestSupport {
             producer.flush();
             List<RecordMetadata> metadata = new ArrayList<>();
             for (Future<RecordMetadata> f : sent) {
-                metadata.add(f.get());
+                try {
+                    metadata.add(f.get());
+                } catch (ExecutionException e) {
+                    throw new AssertionError("sending " + records.size() + " records to " + topic + " failed after "
+                            + metadata.size() + " were acknowledged; the broker then described the topic as "
+                            + describeForDiagnosis(topic) + " (see the broker's log, .stack/kafka/kafka.log)", e.getCause());
+                }
             }
             return metadata;
+        }
+    }
+
+    /** The topic's partitions and leaders as the broker sees them now, or why they could not be read. */
+    private static String describeForDiagnosis(String topic) {
+        try (Admin admin = Admin.create(clientProperties())) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).toString();
+        } catch (Exception e) {
+            return "unknown (describing it failed too: " + e + ")";
         }
     }
 
