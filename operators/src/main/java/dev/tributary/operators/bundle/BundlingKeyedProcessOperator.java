@@ -1,6 +1,5 @@
 package dev.tributary.operators.bundle;
 
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.event.WatermarkEvent;
@@ -11,29 +10,23 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * A {@link KeyedProcessOperator} that hands its input to the function in bundles, key by key.
+ * A {@link KeyedProcessOperator} whose function caches per-key state for a bundle of records and writes it back
+ * once per key ({@link KeyedBundleFunction}).
  *
- * <p>Records are buffered per key (in arrival order within a key) and processed as one run per key when the
- * bundle holds {@code maxRecords}, when {@code maxDelayMillis} have passed since its first record, and always
- * before anything that must not overtake them: a checkpoint barrier ({@link #prepareSnapshotPreBarrier}), a
- * watermark, a timer of the function, and the end of input. A function that implements {@link KeyRunListener}
- * can then read and write its per-key state once per run rather than once per record: with many records per key
- * in a bundle that is most of a state backend's cost, above all RocksDB's (a (de)serialization and a JNI call
- * per access).
+ * <p>Records go to the function as they arrive, without their key being set: the function sets it, through the
+ * {@link KeyedBundleFunction.KeySwitch} it is given, only where it must touch the state backend. A bundle is
+ * finished (the function writes back) when it holds {@code maxRecords}, when {@code maxDelayMillis} have passed
+ * since its first record, and always before anything that must see the state written: a checkpoint barrier
+ * ({@link #prepareSnapshotPreBarrier}), a watermark, a timer of the function, and the end of input.
  *
- * <p>What changes for the function: records of different keys are no longer interleaved as they arrived (each
- * key's own order is kept, and downstream of a keyed operator nothing else is promised), and a record is
- * processed up to {@code maxDelayMillis} after it arrived. Buffered records are never in a checkpoint: the
- * bundle is empty whenever a barrier passes, so after a failure they are replayed from the source like any
- * record after the last checkpoint. The function's state, timers and uid stay those of a
- * {@link KeyedProcessOperator}, so a savepoint taken with either restores into the other.
+ * <p>Nothing about the records changes: each is processed once, in arrival order, with its own timestamp. What a
+ * bundle defers is only the function's writes of state and timers, so a timer deadline computed in a bundle is
+ * registered up to {@code maxDelayMillis} later, and nothing unwritten is ever behind a checkpoint barrier. The
+ * function's state, timers and uid stay those of a {@link KeyedProcessOperator}, so a savepoint taken with either
+ * restores into the other.
  *
- * <p>Metrics: {@code bundlesProcessed}, {@code bundledRecords} (records waiting in the current bundle).
+ * <p>Metrics: {@code bundlesProcessed}, {@code bundledRecords} (records whose state writes are pending).
  */
 public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> {
 
@@ -42,14 +35,14 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     private final int maxRecords;
     private final long maxDelayMillis;
 
-    private transient Map<K, Run> bundle;
-    /** The one envelope buffered records are handed to the function in. */
-    private transient StreamRecord<IN> envelope;
+    private transient KeyedBundleFunction<K> bundleFunction;
+    private transient KeyedBundleFunction.KeySwitch<K> keySwitch;
     private transient int bundled;
     private transient boolean flushScheduled;
     private transient Counter bundlesProcessed;
 
-    public BundlingKeyedProcessOperator(KeyedProcessFunction<K, IN, OUT> function, int maxRecords, long maxDelayMillis) {
+    public <F extends KeyedProcessFunction<K, IN, OUT> & KeyedBundleFunction<K>> BundlingKeyedProcessOperator(
+            F function, int maxRecords, long maxDelayMillis) {
         super(function);
         if (maxRecords < 1 || maxDelayMillis < 0) {
             throw new IllegalArgumentException("a bundle holds at least 1 record and waits at least 0 ms, not "
@@ -60,10 +53,11 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
-        bundle = new LinkedHashMap<>();
-        envelope = new StreamRecord<>(null);
+        bundleFunction = (KeyedBundleFunction<K>) userFunction;
+        keySwitch = this::useKey;
         bundled = 0;
         flushScheduled = false;
         bundlesProcessed = getMetricGroup().counter("bundlesProcessed");
@@ -71,55 +65,49 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
     }
 
     /**
-     * Does not set the key for each arriving record: {@link #processElement} only buffers it, and the key is set
-     * once per run when the bundle is processed. With RocksDB setting the key serializes it, ~8 % of the ordering
-     * job's CPU when done per record.
+     * Does not set the key for each arriving record: the function sets it where it touches the state backend, at
+     * most once per key and bundle in the usual case. With RocksDB setting the key serializes it, ~8 % of the
+     * ordering job's CPU when done per record.
      */
     @Override
     @SuppressWarnings("rawtypes")
     public void setKeyContextElement1(StreamRecord record) {
-        // intentionally empty: processBundle sets each run's key before the function sees its records
+        // intentionally empty: the function switches keys through its KeySwitch (see KeyedBundleFunction)
+    }
+
+    private void useKey(K key) {
+        if (!key.equals(getCurrentKey())) {
+            setCurrentKey(key);
+        }
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void processElement(StreamRecord<IN> element) throws Exception {
-        // the value and timestamp, not the envelope: upstream may reuse its StreamRecord (the value itself arrives
-        // over the keyBy shuffle this operator always follows, so it is a fresh object)
-        K key = ((KeySelector<IN, K>) getStateKeySelector1()).getKey(element.getValue());
-        bundle.computeIfAbsent(key, k -> new Run()).add(element);
+        if (bundled == 0) {
+            bundleFunction.startBundle(keySwitch);
+        }
         bundled++;
+        super.processElement(element);
         if (bundled >= maxRecords) {
-            processBundle();
+            finishBundle();
         } else if (!flushScheduled) {
             flushScheduled = true;
             long due = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
             getProcessingTimeService().registerTimer(due, time -> {
                 flushScheduled = false;
-                processBundle();
+                finishBundle();
             });
         }
     }
 
-    /** Processes every buffered record, one run per key, and restores the key context it found. */
+    /** Has the function write back the current bundle, and restores the key context it found. */
     @SuppressWarnings("unchecked")
-    public void processBundle() throws Exception {
+    public void finishBundle() throws Exception {
         if (bundled == 0) {
             return;
         }
         K keyBefore = (K) getCurrentKey();
-        KeyRunListener listener = userFunction instanceof KeyRunListener l ? l : null;
-        for (Map.Entry<K, Run> run : bundle.entrySet()) {
-            setCurrentKey(run.getKey());
-            if (listener != null) {
-                listener.keyRunStarted();
-            }
-            run.getValue().replay();
-            if (listener != null) {
-                listener.keyRunEnded();
-            }
-        }
-        bundle.clear();
+        bundleFunction.finishBundle();
         bundled = 0;
         bundlesProcessed.inc();
         if (keyBefore != null) {
@@ -127,79 +115,39 @@ public class BundlingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperat
         }
     }
 
-    /**
-     * One key's buffered records: values and timestamps side by side, without an envelope object per record (one
-     * allocation less per record, and one object less to fetch from memory when the bundle is processed).
-     */
-    private final class Run {
-        private Object[] values = new Object[8];
-        private long[] timestamps = new long[8];
-        private boolean[] timestamped = new boolean[8];
-        private int size;
-
-        void add(StreamRecord<IN> element) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-                timestamps = Arrays.copyOf(timestamps, size * 2);
-                timestamped = Arrays.copyOf(timestamped, size * 2);
-            }
-            values[size] = element.getValue();
-            timestamped[size] = element.hasTimestamp();
-            timestamps[size] = element.getTimestamp();
-            size++;
-        }
-
-        @SuppressWarnings("unchecked")
-        void replay() throws Exception {
-            for (int i = 0; i < size; i++) {
-                if (timestamped[i]) {
-                    envelope.replace((IN) values[i], timestamps[i]);
-                } else {
-                    envelope.replace((IN) values[i]);
-                    envelope.eraseTimestamp();
-                }
-                processBuffered(envelope);
-            }
-        }
-    }
-
-    private void processBuffered(StreamRecord<IN> record) throws Exception {
-        super.processElement(record);
-    }
-
     @Override
     public void onProcessingTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
-        processBundle(); // a timer decides on what arrived before it
+        finishBundle(); // a timer decides on the state the records before it left
         super.onProcessingTime(timer);
     }
 
     @Override
     public void onEventTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
-        processBundle();
+        finishBundle();
         super.onEventTime(timer);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        processBundle(); // records before a watermark must not become late behind it
+        finishBundle(); // the watermark may fire event-time timers, which must see the state written
         super.processWatermark(mark);
     }
 
     @Override
     public void processWatermark(WatermarkEvent watermark) throws Exception {
-        processBundle();
+        finishBundle();
         super.processWatermark(watermark);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        processBundle(); // nothing buffered may be behind a barrier: it would be in no checkpoint
+        finishBundle(); // nothing cached may be behind a barrier: it would be in no checkpoint
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        processBundle();
+        finishBundle();
         super.finish();
     }
 }

@@ -12,86 +12,122 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A device's held readings (keyed {@code MapState} by seq), with a write-back buffer for one run of the device's
- * readings in a bundle ({@link dev.tributary.operators.bundle.KeyRunListener}).
+ * A device's held readings (keyed {@code MapState} by seq): either straight on the state, or a write-back buffer
+ * over it for the device's readings in one bundle ({@link dev.tributary.operators.bundle.KeyedBundleFunction}).
  *
- * <p>Why: a reading is usually held only until the next few readings of its device arrive, and in a bundle those
- * are in the same run. Buffered, such a reading never reaches the state backend; unbuffered, RocksDB paid a put,
- * a get and a delete for it (each a serialization and a JNI call), which was most of the ordering job's state
- * cost. What is still held when the run ends is written to the state then, so between runs (timers, checkpoints)
- * the state holds exactly what is held.
+ * <p>Why buffer: a reading is usually held only until the next few readings of its device arrive, and in a bundle
+ * those are in the same bundle. Buffered, such a reading never reaches the state backend; unbuffered, RocksDB paid
+ * a put, a get and a delete for it (each a serialization and a JNI call), which was most of the ordering job's
+ * state cost. What is still held when the bundle finishes is written to the state then ({@link #writeBack}), so
+ * between bundles (timers, checkpoints) the state holds exactly what is held.
  *
- * <p>Outside a run every call goes straight to the state. The orderer's contract, relied on for the count of
- * readings in the state: it puts only a seq that is not held and removes only one that is.
+ * <p>A buffer is used while other devices' keys may be set: before it reads the state it has the device's key set
+ * ({@code useKey}), which happens only when the device came into the bundle with readings held in the state. The
+ * orderer's contract, relied on for the count of readings in the state: it puts only a seq that is not held and
+ * removes only one that is.
  */
 final class HeldReadings {
 
     private final MapState<Long, HeldReading> state;
-    /** Held during the run, not yet in the state. */
-    private final Map<Long, HeldReading> added = new HashMap<>();
-    /** In the state, released during the run, not yet removed from it. */
-    private final Set<Long> removed = new HashSet<>();
-    private boolean buffering;
-    /** Held readings in the state that were not removed during the run: none means no state lookup is needed. */
+    /** Sets the device's key before a state access; null for direct access under the current key. */
+    private final Runnable useKey;
+    /** Held during the bundle, not yet in the state (created on first use: most devices hold nothing). */
+    private Map<Long, HeldReading> added;
+    /** In the state, released during the bundle, not yet removed from it. */
+    private Set<Long> removed;
+    /** Held readings in the state that were not removed during the bundle: none means no state lookup is needed. */
     private int inState;
 
-    HeldReadings(MapState<Long, HeldReading> state) {
+    private HeldReadings(MapState<Long, HeldReading> state, Runnable useKey, int inState) {
         this.state = state;
+        this.useKey = useKey;
+        this.inState = inState;
     }
 
-    /** A run of the current device starts, which holds {@code heldInState} readings in the state. */
-    void startRun(int heldInState) {
-        buffering = true;
-        inState = heldInState;
+    /** Every call goes to the state, for the current key. */
+    static HeldReadings direct(MapState<Long, HeldReading> state) {
+        return new HeldReadings(state, null, 0);
     }
 
-    /** The run ends: what it released leaves the state, what it still holds enters it. */
-    void endRun() throws Exception {
-        for (Long seq : removed) {
-            state.remove(seq);
+    /** A buffer for one device in a bundle; its state holds {@code heldInState} readings. */
+    static HeldReadings buffered(MapState<Long, HeldReading> state, int heldInState, Runnable useKey) {
+        return new HeldReadings(state, useKey, heldInState);
+    }
+
+    /** Readings in the state of the current key. */
+    static int countInState(MapState<Long, HeldReading> state) throws Exception {
+        int count = 0;
+        for (Long ignored : state.keys()) {
+            count++;
         }
-        if (!added.isEmpty()) {
+        return count;
+    }
+
+    private boolean buffering() {
+        return useKey != null;
+    }
+
+    /** The bundle finishes, with the device's key set: what it released leaves the state, what it holds enters. */
+    void writeBack() throws Exception {
+        if (removed != null) {
+            for (Long seq : removed) {
+                state.remove(seq);
+            }
+        }
+        if (added != null && !added.isEmpty()) {
             state.putAll(added);
         }
-        added.clear();
-        removed.clear();
-        buffering = false;
     }
 
     boolean contains(long seq) throws Exception {
-        if (!buffering) {
+        if (!buffering()) {
             return state.contains(seq);
         }
-        return added.containsKey(seq) || (inState > 0 && !removed.contains(seq) && state.contains(seq));
+        if (added != null && added.containsKey(seq)) {
+            return true;
+        }
+        if (inState == 0 || removed != null && removed.contains(seq)) {
+            return false;
+        }
+        useKey.run();
+        return state.contains(seq);
     }
 
     HeldReading get(long seq) throws Exception {
-        if (!buffering) {
+        if (!buffering()) {
             return state.get(seq);
         }
-        HeldReading h = added.get(seq);
-        if (h != null || inState == 0 || removed.contains(seq)) {
+        HeldReading h = added == null ? null : added.get(seq);
+        if (h != null || inState == 0 || removed != null && removed.contains(seq)) {
             return h;
         }
+        useKey.run();
         return state.get(seq);
     }
 
     void put(long seq, HeldReading reading) throws Exception {
-        if (!buffering) {
+        if (!buffering()) {
             state.put(seq, reading);
             return;
         }
+        if (added == null) {
+            added = new HashMap<>();
+        }
         added.put(seq, reading);
-        // held again after its release in this run: the write at the end replaces the state's entry
-        removed.remove(seq);
+        if (removed != null) {
+            removed.remove(seq); // held again after its release in this bundle: the write-back replaces the entry
+        }
     }
 
     void remove(long seq) throws Exception {
-        if (!buffering) {
+        if (!buffering()) {
             state.remove(seq);
             return;
         }
-        if (added.remove(seq) == null) {
+        if (added == null || added.remove(seq) == null) {
+            if (removed == null) {
+                removed = new HashSet<>();
+            }
             removed.add(seq);
             inState--;
         }
@@ -100,25 +136,20 @@ final class HeldReadings {
     /** Every held reading, in no particular order. */
     List<HeldReading> all() throws Exception {
         List<HeldReading> all = new ArrayList<>();
-        if (!buffering || inState > 0) {
+        if (!buffering() || inState > 0) {
+            if (buffering()) {
+                useKey.run();
+            }
             for (Map.Entry<Long, HeldReading> entry : state.entries()) {
-                if (!buffering || !removed.contains(entry.getKey()) && !added.containsKey(entry.getKey())) {
+                Long seq = entry.getKey();
+                if (!buffering() || (removed == null || !removed.contains(seq)) && (added == null || !added.containsKey(seq))) {
                     all.add(entry.getValue());
                 }
             }
         }
-        if (buffering) {
+        if (added != null) {
             all.addAll(added.values());
         }
         return all;
-    }
-
-    /** Readings in the state (outside a run: all held readings). */
-    int countInState() throws Exception {
-        int count = 0;
-        for (Long ignored : state.keys()) {
-            count++;
-        }
-        return count;
     }
 }

@@ -7,10 +7,11 @@ import dev.tributary.events.SequenceCursor;
 import dev.tributary.events.SequenceGap;
 
 import dev.tributary.operators.bundle.BundlingKeyedProcessOperator;
-import dev.tributary.operators.bundle.KeyRunListener;
+import dev.tributary.operators.bundle.KeyedBundleFunction;
 import dev.tributary.operators.codec.AvroTypes;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -30,7 +31,9 @@ import org.apache.flink.util.OutputTag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -76,18 +79,21 @@ import java.util.Objects;
  * a plain field. After a restore it counts only readings this instance held; readings inherited from the
  * checkpoint are released within {@code maxHold} without being subtracted.
  *
- * <p><b>Bundles.</b> Run by a {@link BundlingKeyedProcessOperator} (as the flow does), the cursor is read once
- * at the start of a device's run of readings and written once at its end ({@link KeyRunListener}), instead of
- * once per reading; under a plain {@code KeyedProcessOperator} it is read and written per reading. Likewise a
- * reading held and released within one run never reaches the held-readings state ({@link HeldReadings}), and
- * the hold timer is registered or deleted once at the end of the run, for what is still held then: most holds
- * (a neighbour swapped in transit) end within the run and cost the state backend nothing.
+ * <p><b>Bundles.</b> Run by a {@link BundlingKeyedProcessOperator} (as the flow does), a device's cursor is read
+ * at its first reading in a bundle, kept in a cache of the bundle's devices, and written once when the bundle
+ * finishes ({@link KeyedBundleFunction}), instead of once per reading; under a plain {@code KeyedProcessOperator}
+ * it is read and written per reading. Likewise a reading held and released within one bundle never reaches the
+ * held-readings state ({@link HeldReadings}), and the hold timer is registered or deleted once when the bundle
+ * finishes, for what is still held then: most holds (a neighbour swapped in transit) end within the bundle and
+ * cost the state backend nothing. Readings are still processed one by one in arrival order; within a bundle the
+ * operator does not set their key, so the device is taken from the reading, and the key is set only where the
+ * state backend is read or written.
  *
  * <p>Readings released by a timer carry no record timestamp (Flink erases it for processing-time timers);
  * downstream event-time logic must take time from {@link HoverboardReading#getEventTime()}.
  */
 public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardReading, HoverboardReading>
-        implements KeyRunListener {
+        implements KeyedBundleFunction<String> {
 
     private static final long serialVersionUID = 1L;
 
@@ -110,7 +116,10 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     private final OrderingConfig config;
 
     private transient ValueState<SequenceCursor> cursorState;
+    private transient MapState<Long, HeldReading> heldState;
+    /** The held readings of the reading being processed: {@link #direct} outside bundles, its device's buffer in one. */
     private transient HeldReadings held;
+    private transient HeldReadings direct;
 
     private transient Counter readingsIn;
     private transient Counter readingsInOrder;
@@ -124,13 +133,12 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     // Processing time of this instance's first callback: held readings older than that were inherited from a
     // checkpoint and were never added to bufferedNow.
     private transient long countingSince;
-    // Within a run of one device's readings (KeyRunListener): its cursor, written back when the run ends, and the
-    // hold timer registered when the run started. Timers are registered and deleted when the run ends, for the
-    // deadline the cursor names then: a hold that ends within the run costs no timer.
-    private transient boolean inRun;
-    private transient SequenceCursor runCursor;
-    private transient Long runStartTimer;
-    private transient TimerService runTimers;
+    // Within a bundle (KeyedBundleFunction): the key switch, and each device's cursor and held readings, written
+    // back when the bundle finishes. Timers are registered and deleted then too, for the deadline the cursor names
+    // at that point: a hold that ends within the bundle costs no timer.
+    private transient KeyedBundleFunction.KeySwitch<String> keys;
+    private transient Map<String, DeviceRun> runs;
+    private transient TimerService timers;
 
     public SequenceOrderer(OrderingConfig config) {
         this.config = config;
@@ -164,7 +172,10 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         // the input arrives over a keyBy shuffle and the cursor is read on every reading: see AvroTypes.readFast
         AvroTypes.readFast(HoverboardReading.class, HeldReading.class, SequenceCursor.class);
         cursorState = getRuntimeContext().getState(cursorDescriptor(config));
-        held = new HeldReadings(getRuntimeContext().getMapState(heldDescriptor()));
+        heldState = getRuntimeContext().getMapState(heldDescriptor());
+        direct = HeldReadings.direct(heldState);
+        held = direct;
+        runs = new HashMap<>();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         readingsIn = metrics.counter("readingsIn");
@@ -189,7 +200,15 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
             startCounting(now(ctx));
         }
         readingsIn.inc();
-        SequenceCursor cursor = inRun ? runCursor(ctx) : loadCursor();
+        SequenceCursor cursor;
+        if (keys != null) {
+            DeviceRun run = deviceRun(reading.getDeviceId(), ctx);
+            cursor = run.cursor;
+            held = run.held;
+        } else {
+            held = direct;
+            cursor = loadCursor();
+        }
         long seq = reading.getSeq();
         Long next = cursor.getNextSeq();
 
@@ -215,58 +234,67 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         }
 
         if (cursor.getHeldCount() > config.maxBuffered()) {
-            skipGap(cursor, sortedHeld(), now(ctx), REASON_BUFFER_FULL, ctx, out);
+            skipGap(cursor, reading.getDeviceId(), sortedHeld(), now(ctx), REASON_BUFFER_FULL, ctx, out);
         }
         if (cursor.getHeldCount() == 0) {
             cancelTimer(cursor, ctx);
         } else if (cursor.getHoldTimer() == null) {
             armTimer(cursor, now(ctx) + config.maxHold().toMillis(), ctx);
         }
-        if (!inRun) {
+        if (keys == null) {
             cursorState.update(cursor);
         }
     }
 
     @Override
-    public void keyRunStarted() {
-        inRun = true;
-        runCursor = null;
+    public void startBundle(KeyedBundleFunction.KeySwitch<String> keys) {
+        this.keys = keys;
     }
 
     @Override
-    public void keyRunEnded() throws Exception {
-        inRun = false;
-        if (runCursor != null) {
-            Long timer = runCursor.getHoldTimer();
-            if (!Objects.equals(timer, runStartTimer)) {
-                if (runStartTimer != null) {
-                    runTimers.deleteProcessingTimeTimer(runStartTimer);
+    public void finishBundle() throws Exception {
+        for (DeviceRun run : runs.values()) {
+            keys.use(run.deviceId);
+            Long timer = run.cursor.getHoldTimer();
+            if (!Objects.equals(timer, run.timerAtStart)) {
+                if (run.timerAtStart != null) {
+                    timers.deleteProcessingTimeTimer(run.timerAtStart);
                 }
                 if (timer != null) {
-                    runTimers.registerProcessingTimeTimer(timer);
+                    timers.registerProcessingTimeTimer(timer);
                 }
             }
-            held.endRun();
-            cursorState.update(runCursor);
+            run.held.writeBack();
+            cursorState.update(run.cursor);
         }
-        runCursor = null;
+        runs.clear();
+        keys = null;
+        held = direct;
     }
 
-    /** The run's cursor: loaded from the state on the run's first reading. */
-    private SequenceCursor runCursor(Context ctx) throws Exception {
-        if (runCursor == null) {
-            runCursor = loadCursor();
-            runStartTimer = runCursor.getHoldTimer();
-            runTimers = ctx.timerService();
-            held.startRun(runCursor.getHeldCount());
+    /** The device's cursor and held readings in this bundle: read from the state at its first reading in it. */
+    private DeviceRun deviceRun(String deviceId, Context ctx) throws Exception {
+        DeviceRun run = runs.get(deviceId);
+        if (run == null) {
+            KeyedBundleFunction.KeySwitch<String> bundleKeys = keys;
+            bundleKeys.use(deviceId);
+            timers = ctx.timerService();
+            SequenceCursor cursor = loadCursor();
+            run = new DeviceRun(deviceId, cursor, cursor.getHoldTimer(),
+                    HeldReadings.buffered(heldState, cursor.getHeldCount(), () -> bundleKeys.use(deviceId)));
+            runs.put(deviceId, run);
         }
-        return runCursor;
+        return run;
     }
+
+    /** A device's state in a bundle, and the hold timer it had when the bundle read it. */
+    private record DeviceRun(String deviceId, SequenceCursor cursor, Long timerAtStart, HeldReadings held) {}
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<HoverboardReading> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         startCounting(now);
+        held = direct; // timers fire outside bundles, with their key set
         SequenceCursor cursor = loadCursor();
         if (cursor.getHoldTimer() != null && cursor.getHoldTimer() == timestamp) {
             cursor.setHoldTimer(null);
@@ -281,7 +309,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
                 armTimer(cursor, deadline, ctx);
                 break;
             }
-            pending = skipGap(cursor, pending, now, REASON_HOLD_TIMEOUT, ctx, out);
+            pending = skipGap(cursor, ctx.getCurrentKey(), pending, now, REASON_HOLD_TIMEOUT, ctx, out);
         }
         cursor.setHeldCount(pending.size());
         if (pending.isEmpty()) {
@@ -313,7 +341,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         cursor = SequenceCursor.newBuilder().build();
         // Held readings without a cursor are left over from a cursor that expired during a downtime longer than
         // the TTL; they stay held and belong to the device's new sequence.
-        cursor.setHeldCount(held.countInState());
+        cursor.setHeldCount(HeldReadings.countInState(heldState));
         return cursor;
     }
 
@@ -418,7 +446,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
      * run that follows. Returns the readings still held (sorted), which wait behind a further gap.
      */
     private List<HeldReading> skipGap(
-            SequenceCursor cursor, List<HeldReading> sorted, long now, String reason, Context ctx,
+            SequenceCursor cursor, String deviceId, List<HeldReading> sorted, long now, String reason, Context ctx,
             Collector<HoverboardReading> out) throws Exception {
         int i = 0;
         Long next = cursor.getNextSeq();
@@ -440,7 +468,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
             cursor.setTrackedFrom(lowest);
         } else if (lowest > next) {
             ctx.output(GAPS, SequenceGap.newBuilder()
-                    .setDeviceId(ctx.getCurrentKey())
+                    .setDeviceId(deviceId)
                     .setFromSeq(next)
                     .setToSeq(lowest - 1)
                     .setReason(reason)
@@ -483,7 +511,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         if (current != null && current == deadline) {
             return;
         }
-        if (!inRun) { // in a run: registered when the run ends (keyRunEnded)
+        if (keys == null) { // in a bundle: registered when it finishes (finishBundle)
             if (current != null) {
                 ctx.timerService().deleteProcessingTimeTimer(current);
             }
@@ -494,7 +522,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     private void cancelTimer(SequenceCursor cursor, Context ctx) {
         if (cursor.getHoldTimer() != null) {
-            if (!inRun) {
+            if (keys == null) {
                 ctx.timerService().deleteProcessingTimeTimer(cursor.getHoldTimer());
             }
             cursor.setHoldTimer(null);

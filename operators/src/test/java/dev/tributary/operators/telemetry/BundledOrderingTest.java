@@ -78,11 +78,11 @@ class BundledOrderingTest {
     void aHoldThatEndsWithinItsRunArmsNoTimerAndOneThatOutlivesItIsCheckpointed() throws Exception {
         var first = harness(new BundlingKeyedProcessOperator<>(new SequenceOrderer(CONFIG), 100, 50), null);
         send(first, "hb-1", 0, 2, 1); // 2 is held behind 1, which arrives in the same run
-        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).processBundle();
+        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).finishBundle();
         assertThat(first.numProcessingTimeTimers()).isZero();
 
         send(first, "hb-1", 4); // held behind 3 when the run ends: in the state, with its hold timer
-        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).processBundle();
+        ((BundlingKeyedProcessOperator<?, ?, ?>) first.getOperator()).finishBundle();
         assertThat(first.numProcessingTimeTimers()).isOne();
         assertThat(Fixtures.seqs(values(first))).containsExactly(0L, 1L, 2L);
         OperatorSubtaskState checkpoint = first.snapshot(1, 1);
@@ -90,12 +90,12 @@ class BundledOrderingTest {
 
         var restored = harness(new BundlingKeyedProcessOperator<>(new SequenceOrderer(CONFIG), 100, 50), checkpoint);
         send(restored, "hb-1", 4, 3); // 4 again is a duplicate of the held one; 3 releases it in a later run
-        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).processBundle();
+        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).finishBundle();
         assertThat(Fixtures.seqs(values(restored))).containsExactly(3L, 4L);
         assertThat(restored.numProcessingTimeTimers()).as("the held reading's timer, deleted").isZero();
 
         send(restored, "hb-1", 7, 6); // a gap (5) outliving the run is cut by the timer armed at its end
-        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).processBundle();
+        ((BundlingKeyedProcessOperator<?, ?, ?>) restored.getOperator()).finishBundle();
         restored.setProcessingTime(CONFIG.maxHold().toMillis() + 1);
         assertThat(Fixtures.seqs(values(restored))).containsExactly(3L, 4L, 6L, 7L);
         assertThat(gaps(side(restored, SequenceOrderer.GAPS))).containsEntry("hb-1", List.of("5-5 HOLD_TIMEOUT"));
@@ -114,7 +114,7 @@ class BundledOrderingTest {
                 h.processElement(r, r.getSeq());
             }
             if (operator instanceof BundlingKeyedProcessOperator<?, ?, ?> bundling) {
-                bundling.processBundle(); // the batch's arrival time is its processing time in both runs
+                bundling.finishBundle(); // the batch's arrival time is its processing time in both runs
             }
             now += 300;
             h.setProcessingTime(now);
