@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -95,28 +96,35 @@ public final class KafkaTestSupport {
     }
 
     /**
-     * Waits until every partition of the topics has a leader: the controller answers a creation before the broker
-     * has taken the lead of the new partitions, and a producer that meets a partition without a leader only
-     * retries until its delivery timeout.
+     * Waits until every partition of the topics has a leader: the controller (KRaft) answers a creation before the
+     * broker has applied it, so right after it the broker may not know the topic yet ("does not host this
+     * topic-partition") or its partitions may lack a leader, and a producer meeting either only retries until its
+     * delivery timeout.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         Instant end = Instant.now().plus(LEADER_WAIT);
-        while (true) {
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-            List<String> leaderless = described.values().stream()
-                    .flatMap(d -> d.partitions().stream()
-                            .filter(p -> p.leader() == null || p.leader().isEmpty())
-                            .map(p -> d.name() + "-" + p.partition()))
-                    .toList();
-            if (leaderless.isEmpty()) {
-                return;
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("after " + LEADER_WAIT + " these new partitions still have no leader: "
-                        + leaderless + " (see the broker's log, .stack/kafka/kafka.log)");
+        String waitingFor;
+        do {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+                List<String> leaderless = described.values().stream()
+                        .flatMap(d -> d.partitions().stream()
+                                .filter(p -> p.leader() == null || p.leader().isEmpty())
+                                .map(p -> d.name() + "-" + p.partition()))
+                        .toList();
+                if (leaderless.isEmpty()) {
+                    return;
+                }
+                waitingFor = "these new partitions still have no leader: " + leaderless;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw e;
+                }
+                waitingFor = "the broker still does not know the new topics " + topics + " (" + e.getCause() + ")";
             }
             Thread.sleep(100);
-        }
+        } while (Instant.now().isBefore(end));
+        throw new AssertionError("after " + LEADER_WAIT + " " + waitingFor + " (see the broker's log, .stack/kafka/kafka.log)");
     }
 
     /** Sends key/value pairs and waits until every one is acknowledged. */
