@@ -136,12 +136,13 @@ public final class JobSettings implements Serializable {
             "a device's ordering state expires this long after its last reading (must exceed max-hold)");
     public static final Setting<Integer> TELEMETRY_ORDER_BUNDLE_SIZE = Setting.of("telemetry.order.bundle-size",
             Parsers.positiveInt(), "10000",
-            "readings the orderer buffers and then processes device by device, reading and writing each device's"
-                    + " state once per bundle (1: one reading at a time); a bundle never waits longer than"
-                    + " bundle-max-delay, so this bounds its memory, not its latency");
+            "readings per bundle of the orderer, which caches each device's state for a bundle and writes it back"
+                    + " once per device (1: once per reading); readings are processed as they arrive, so this bounds"
+                    + " the cache, not the latency");
     public static final Setting<Duration> TELEMETRY_ORDER_BUNDLE_MAX_DELAY = Setting.of(
             "telemetry.order.bundle-max-delay", Parsers.duration(), "50ms",
-            "longest a reading waits in the orderer's bundle (bundles are also processed before every checkpoint)");
+            "longest the orderer keeps a bundle's state writes pending (bundles are also written back before every"
+                    + " checkpoint, watermark and timer)");
     public static final Setting<Duration> TELEMETRY_ENRICH_MAX_WAIT = Setting.of("telemetry.enrich.max-wait",
             Parsers.duration(), millis(TripEnrichmentConfig.defaults().maxWait()),
             "how long a trip waits for its customer / hoverboard state before it is written unenriched");
