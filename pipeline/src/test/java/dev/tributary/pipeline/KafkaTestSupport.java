@@ -11,7 +11,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -101,30 +100,21 @@ public final class KafkaTestSupport {
      * topic-partition") or its partitions may lack a leader, and a producer meeting either only retries until its
      * delivery timeout.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        Instant end = Instant.now().plus(LEADER_WAIT);
-        String waitingFor;
-        do {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-                List<String> leaderless = described.values().stream()
-                        .flatMap(d -> d.partitions().stream()
-                                .filter(p -> p.leader() == null || p.leader().isEmpty())
-                                .map(p -> d.name() + "-" + p.partition()))
-                        .toList();
-                if (leaderless.isEmpty()) {
-                    return;
-                }
-                waitingFor = "these new partitions still have no leader: " + leaderless;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException)) {
-                    throw e;
-                }
-                waitingFor = "the broker still does not know the new topics " + topics + " (" + e.getCause() + ")";
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        Await.until("a leader for every partition of the new topics " + topics
+                + " (see the broker's log, .stack/kafka/kafka.log)", LEADER_WAIT, () -> {
+            // an unknown topic fails this call with a retriable error, which Await keeps as the cause
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+            List<String> leaderless = described.values().stream()
+                    .flatMap(d -> d.partitions().stream()
+                            .filter(p -> p.leader() == null || p.leader().isEmpty())
+                            .map(p -> d.name() + "-" + p.partition()))
+                    .toList();
+            if (!leaderless.isEmpty()) {
+                throw new IllegalStateException("no leader yet for " + leaderless);
             }
-            Thread.sleep(100);
-        } while (Instant.now().isBefore(end));
-        throw new AssertionError("after " + LEADER_WAIT + " " + waitingFor + " (see the broker's log, .stack/kafka/kafka.log)");
+            return true;
+        });
     }
 
     /** Sends key/value pairs and waits until every one is acknowledged. */

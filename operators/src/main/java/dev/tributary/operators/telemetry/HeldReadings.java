@@ -67,6 +67,14 @@ final class HeldReadings {
         return useKey != null;
     }
 
+    private HeldReading addedInBundle(long seq) {
+        return added == null ? null : added.get(seq);
+    }
+
+    private boolean removedInBundle(long seq) {
+        return removed != null && removed.contains(seq);
+    }
+
     /** The bundle finishes, with the device's key set: what it released leaves the state, what it holds enters. */
     void writeBack() throws Exception {
         if (removed != null) {
@@ -83,10 +91,10 @@ final class HeldReadings {
         if (!buffering()) {
             return state.contains(seq);
         }
-        if (added != null && added.containsKey(seq)) {
+        if (addedInBundle(seq) != null) {
             return true;
         }
-        if (inState == 0 || removed != null && removed.contains(seq)) {
+        if (inState == 0 || removedInBundle(seq)) {
             return false;
         }
         useKey.run();
@@ -97,8 +105,8 @@ final class HeldReadings {
         if (!buffering()) {
             return state.get(seq);
         }
-        HeldReading h = added == null ? null : added.get(seq);
-        if (h != null || inState == 0 || removed != null && removed.contains(seq)) {
+        HeldReading h = addedInBundle(seq);
+        if (h != null || inState == 0 || removedInBundle(seq)) {
             return h;
         }
         useKey.run();
@@ -142,7 +150,7 @@ final class HeldReadings {
             }
             for (Map.Entry<Long, HeldReading> entry : state.entries()) {
                 Long seq = entry.getKey();
-                if (!buffering() || (removed == null || !removed.contains(seq)) && (added == null || !added.containsKey(seq))) {
+                if (!buffering() || !removedInBundle(seq) && addedInBundle(seq) == null) {
                     all.add(entry.getValue());
                 }
             }
