@@ -3,7 +3,6 @@ package dev.tributary.operators.codec;
 import org.apache.avro.AvroRuntimeException;
 
 import java.io.EOFException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads Avro binary primitives straight from a payload's bytes, for {@link DirectReaders}.
@@ -14,12 +13,15 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Same answers as {@code BinaryDecoder} behind {@link BoundedDecoder}: the same arithmetic for variable-length
  * ints and longs (an encoding longer than 5 or 10 bytes is invalid), little-endian doubles, UTF-8 strings with
- * malformed bytes replaced, and an exception for anything that would read past the end. A string can never
- * claim more than the bytes that are left, so no hostile length allocates anything. Not thread-safe: one per
- * reader, re-pointed with {@link #reset}.
+ * malformed bytes replaced, and an exception for anything that would read past the end. Short strings come from
+ * a {@link Utf8Interner}: equal to a fresh decode, and for a device's id the same instance reading after reading.
+ * A string can never claim more than the bytes that are left, so no hostile length allocates anything. Not
+ * thread-safe: one per reader, re-pointed with {@link #reset}.
  */
 final class BodyCursor {
 
+    /** Readings repeat their device's id: the same String for the same bytes (see {@link Utf8Interner}). */
+    private final Utf8Interner strings = new Utf8Interner();
     private byte[] bytes;
     private int pos;
     private int end;
@@ -77,7 +79,7 @@ final class BodyCursor {
         if (length < 0 || length > end - pos) {
             throw new AvroRuntimeException("string length " + length + " exceeds the payload size (" + (end - pos) + " bytes left)");
         }
-        String value = new String(bytes, pos, (int) length, StandardCharsets.UTF_8);
+        String value = strings.intern(bytes, pos, (int) length);
         pos += (int) length;
         return value;
     }

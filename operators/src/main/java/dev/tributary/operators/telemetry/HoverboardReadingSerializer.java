@@ -1,6 +1,7 @@
 package dev.tributary.operators.telemetry;
 
 import dev.tributary.events.HoverboardReading;
+import dev.tributary.operators.codec.Utf8Interner;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -42,7 +43,13 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
     private static final int HAS_LONGITUDE = 2;
     private static final int HAS_ERROR_CODE = 4;
 
-    private HoverboardReadingSerializer() {}
+    // Per instance, so per thread: Flink duplicates a serializer for each thread that uses it (see duplicate()), and
+    // the type information creates a new one each time. Allocated at the first read: most instances never read.
+    private transient Utf8Interner strings;
+    private transient byte[] scratch;
+
+    /** Instances differ only in their interner (per thread); {@link #INSTANCE} serves copies and writes. */
+    HoverboardReadingSerializer() {}
 
     @Override
     public void serialize(HoverboardReading r, DataOutputView out) throws IOException {
@@ -70,6 +77,7 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
 
     @Override
     public HoverboardReading deserialize(DataInputView in) throws IOException {
+        // not thread-safe (the interner): each thread deserializes with its own duplicate()
         int flags = in.readByte();
         // setters, not the all-args constructor: it takes boxed numbers
         HoverboardReading r = new HoverboardReading();
@@ -102,10 +110,28 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
         out.write(bytes);
     }
 
-    private static String readString(DataInputView in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+    /**
+     * Short strings (the device id of every reading) are read into a scratch array and interned: the orderer's
+     * per-device maps then hash and compare the same instance again and again (see {@link Utf8Interner}). Read
+     * byte by byte: network buffers are off-heap, and {@code readFully} copies through {@code Unsafe.copyMemory},
+     * whose per-call checks cost more than the copy of a few bytes.
+     */
+    private String readString(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > Utf8Interner.MAX_LENGTH) {
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (strings == null) {
+            strings = new Utf8Interner();
+            scratch = new byte[Utf8Interner.MAX_LENGTH];
+        }
+        byte[] buffer = scratch;
+        for (int i = 0; i < length; i++) {
+            buffer[i] = in.readByte();
+        }
+        return strings.intern(buffer, 0, length);
     }
 
     @Override
@@ -151,7 +177,7 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
 
     @Override
     public TypeSerializer<HoverboardReading> duplicate() {
-        return this; // stateless
+        return new HoverboardReadingSerializer(); // its own interner; otherwise stateless
     }
 
     @Override
@@ -177,11 +203,12 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
     /** Needed by Flink's interface; this serializer is never written into a savepoint (see the class comment). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<HoverboardReading> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(HoverboardReadingSerializer::new);
         }
     }
 
+    /** A deserialized serializer (job graph, snapshot) gets its own interner: the fields are transient. */
     private Object readResolve() {
-        return INSTANCE;
+        return new HoverboardReadingSerializer();
     }
 }

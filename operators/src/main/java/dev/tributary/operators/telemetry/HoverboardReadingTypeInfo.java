@@ -43,7 +43,7 @@ public final class HoverboardReadingTypeInfo extends TypeInformation<HoverboardR
 
     @Override
     public TypeSerializer<HoverboardReading> createSerializer(SerializerConfig config) {
-        return HoverboardReadingSerializer.INSTANCE;
+        return new HoverboardReadingSerializer(); // one per caller: its interner is not thread-safe
     }
 
     @Override

@@ -78,9 +78,22 @@ class HoverboardReadingSerializerTest extends SerializerTestBase<HoverboardReadi
     }
 
     @Test
+    void readingsOfOneDeviceShareTheirDeviceIdWithinOneSerializer() throws Exception {
+        HoverboardReading first = reading("dev-7", 1, Instant.EPOCH, 1, 2, 3, null, null, null);
+        HoverboardReading second = reading("dev-7", 2, Instant.EPOCH, 1, 2, 3, null, null, null);
+        TypeSerializer<HoverboardReading> serializer = HoverboardReadingSerializer.INSTANCE.duplicate();
+        String id = roundTrip(serializer, first).getDeviceId();
+        assertThat(roundTrip(serializer, second).getDeviceId()).isEqualTo("dev-7").isSameAs(id);
+        // another thread's duplicate has its own table
+        TypeSerializer<HoverboardReading> other = serializer.duplicate();
+        assertThat(other).isNotSameAs(serializer).isEqualTo(serializer);
+        assertThat(roundTrip(other, second).getDeviceId()).isEqualTo("dev-7").isNotSameAs(id);
+    }
+
+    @Test
     void isWhatTheReadingTypeInformationCreates() {
         assertThat(TelemetryTypes.READING.createSerializer(new SerializerConfigImpl()))
-                .isSameAs(HoverboardReadingSerializer.INSTANCE);
+                .isInstanceOf(HoverboardReadingSerializer.class);
     }
 
     private static HoverboardReading roundTrip(TypeSerializer<HoverboardReading> serializer, HoverboardReading r)
