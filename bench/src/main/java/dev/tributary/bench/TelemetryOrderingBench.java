@@ -17,6 +17,8 @@ import dev.tributary.pipeline.io.Sources;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -56,12 +58,14 @@ import java.util.stream.Stream;
 /**
  * The cost of the telemetry flow's ordering stage, in one run:
  * <ol>
- *   <li>throughput: N readings (default 500 000; 500 devices, every tenth pair of seqs swapped, 1 % sent twice)
+ *   <li>throughput: N readings (default 4 000 000; 500 devices, every tenth pair of seqs swapped, 1 % sent twice)
  *       on a fresh 2-partition topic of the real broker, read by a bounded Kafka source (parallelism 2) into a
- *       discarding sink, once as a passthrough and once through the telemetry flow's own source → decode →
- *       keyBy(deviceId) → {@link SequenceOrderer} (reorder + dedupe) steps ({@link Decoding#read},
- *       {@link TelemetryFlow#order}); prints events/s of each, their ratio (goal ≥ 0.6), and the process CPU
- *       time per event of each (steadier than wall-clock rates on a shared machine);</li>
+ *       discarding sink by three jobs, in alternating rounds: a passthrough; a keyed exchange (each record keyed
+ *       by device id across the same kind of shuffle as the readings, nothing decoded: the floor of any ordering
+ *       by device); and the telemetry flow's own source → decode → keyBy(deviceId) → {@link SequenceOrderer}
+ *       (reorder + dedupe) steps ({@link Decoding#read}, {@link TelemetryFlow#order}). Prints events/s and the
+ *       process CPU per event of each, for whole jobs (first record to the job's end) and for the steady state
+ *       ({@link SteadyWindow}), and their ratios (goal: ordered/passthrough ≥ 0.6);</li>
  *   <li>memory: K distinct devices (default 1 000 000) pushed through the orderer (heap state backend) in a
  *       MiniCluster; prints the heap the live state takes (used heap after a full GC, minus the same after
  *       the first 1 000 devices) and the size of a canonical savepoint of it (what RocksDB or a checkpoint
@@ -78,6 +82,8 @@ public final class TelemetryOrderingBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     /** Process CPU time when the first record was read (same JVM: the MiniCluster runs in-process). */
     private static final AtomicLong FIRST_RECORD_CPU = new AtomicLong();
+    /** What the keyed exchange carries: one array, the key's length, the key (device id), the value. */
+    private static final TypeInformation<byte[]> KEY_AND_VALUE = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
     /** The job's defaults (ordering bounds, decode limits) but for the overrides; nothing here connects to a server. */
     private static JobSettings settings(Map<String, String> overrides) {
         Map<String, String> raw = new java.util.HashMap<>(overrides);
@@ -87,7 +93,7 @@ public final class TelemetryOrderingBench {
     }
 
     public static void main(String[] args) throws Exception {
-        long readings = args.length > 0 ? Long.parseLong(args[0]) : 500_000;
+        long readings = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000;
         long devices = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         String backend = args.length > 2 ? args[2] : "hashmap";
         JobSettings settings = settings(args.length > 3
@@ -100,22 +106,25 @@ public final class TelemetryOrderingBench {
         Configuration conf = Tributary.runtimeOptions(); // as the job runs: no Kryo, object reuse
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         long[][] passthrough = new long[ROUNDS][];
+        long[][] exchange = new long[ROUNDS][];
         long[][] ordered = new long[ROUNDS][];
         long jitMillis;
         try (BenchCluster cluster = new BenchCluster(conf, 2)) {
-            // Warm-up, both jobs: class loading, the broker's page cache, and above all the JIT. Flink, Kafka, Avro
+            // Warm-up, every job: class loading, the broker's page cache, and above all the JIT. Flink, Kafka, Avro
             // and RocksDB code keeps the C2 compiler busy for the first ~30 s (~16 s of compile time on one of the
             // two cores); a single warm-up job left the first measured rounds paying for it, the ordered job (more
             // code) more than the passthrough. A TaskManager runs the job for days: steady state is what counts.
             for (int round = 0; round < WARMUP_ROUNDS; round++) {
-                runKafkaJob(cluster, bootstrap, topic, false, settings);
-                runKafkaJob(cluster, bootstrap, topic, true, settings);
+                for (Job job : Job.values()) {
+                    runKafkaJob(cluster, bootstrap, topic, sent, job, settings);
+                }
             }
             long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             // alternating rounds, medians: the machine is shared, one round alone says little
             for (int round = 0; round < ROUNDS; round++) {
-                passthrough[round] = runKafkaJob(cluster, bootstrap, topic, false, settings);
-                ordered[round] = runKafkaJob(cluster, bootstrap, topic, true, settings);
+                passthrough[round] = runKafkaJob(cluster, bootstrap, topic, sent, Job.PASSTHROUGH, settings);
+                exchange[round] = runKafkaJob(cluster, bootstrap, topic, sent, Job.KEYED_EXCHANGE, settings);
+                ordered[round] = runKafkaJob(cluster, bootstrap, topic, sent, Job.ORDERED, settings);
             }
             jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
         }
@@ -127,29 +136,77 @@ public final class TelemetryOrderingBench {
                 + " state backend %s, bundles of %d, medians of %d rounds after %d warm-up rounds (JIT compile time"
                 + " during the measured rounds: %d ms)%n", sent, readings, topic, backend,
                 settings.get(JobSettings.TELEMETRY_ORDER_BUNDLE_SIZE), ROUNDS, WARMUP_ROUNDS, jitMillis);
-        System.out.printf(Locale.ROOT, "Kafka → discard (passthrough):            %9.0f events/s first record→done, %9.0f whole job%n",
+        System.out.println("1. whole jobs, from the first record read to the job's end (deployment, JIT and end of input included):");
+        System.out.printf(Locale.ROOT, "  Kafka → discard (passthrough):            %9.0f events/s first record→done, %9.0f whole job%n",
                 passRate, passJobRate);
-        System.out.printf(Locale.ROOT, "Kafka → decode → order+dedupe → discard:  %9.0f events/s first record→done, %9.0f whole job%n",
+        System.out.printf(Locale.ROOT, "  Kafka → decode → order+dedupe → discard:  %9.0f events/s first record→done, %9.0f whole job%n",
                 orderRate, orderJobRate);
-        System.out.printf(Locale.ROOT, "ratio ordered/passthrough: %.2f (first record→done), %.2f (whole job); goal ≥ 0.6%n",
+        System.out.printf(Locale.ROOT, "  ratio ordered/passthrough: %.2f (first record→done), %.2f (whole job)%n",
                 orderRate / passRate, orderJobRate / passJobRate);
-        StringBuilder perRound = new StringBuilder();
-        for (int round = 0; round < ROUNDS; round++) {
-            perRound.append(String.format(Locale.ROOT, " %.2f", (double) passthrough[round][1] / ordered[round][1]));
-        }
-        System.out.println("ratio of each round (passthrough and ordered run one after the other):" + perRound);
+        System.out.println("  ratio of each round:" + roundRatios(passthrough, ordered, 1));
         // Wall-clock rates on a shared 2-core machine follow the other tenants' load; the CPU the process burns per
         // event does much less, so it says what a change saved (job start/stop, JIT and GC included).
         double passCpu = median(passthrough, 3) / (double) sent;
         double orderCpu = median(ordered, 3) / (double) sent;
-        double passJobCpu = median(passthrough, 2) / (double) sent;
-        double orderJobCpu = median(ordered, 2) / (double) sent;
-        System.out.printf(Locale.ROOT, "process CPU per event: passthrough %.2f µs, ordered %.2f µs first record→done"
-                        + " (ratio passthrough/ordered %.2f); whole job %.2f µs, %.2f µs (%.2f)%n",
-                passCpu / 1e3, orderCpu / 1e3, passCpu / orderCpu, passJobCpu / 1e3, orderJobCpu / 1e3,
-                passJobCpu / orderJobCpu);
+        System.out.printf(Locale.ROOT, "  process CPU per event: passthrough %.2f µs, ordered %.2f µs (ratio %.2f)%n",
+                passCpu / 1e3, orderCpu / 1e3, passCpu / orderCpu);
+
+        double window = SteadyWindow.events();
+        double passSteady = window / (median(passthrough, 4) / 1e9);
+        double exchangeSteady = window / (median(exchange, 4) / 1e9);
+        double orderSteady = window / (median(ordered, 4) / 1e9);
+        System.out.printf(Locale.ROOT, "2. steady state: the sources' rate while they read from %.0f %% to %.0f %% of the"
+                + " events (no deployment, first fetches or end of input):%n", SteadyWindow.FROM * 100, SteadyWindow.TO * 100);
+        System.out.printf(Locale.ROOT, "  Kafka → discard (passthrough):                  %9.0f events/s, %.2f µs CPU per event%n",
+                passSteady, median(passthrough, 5) / window / 1e3);
+        System.out.printf(Locale.ROOT, "  Kafka → keyBy(device) → discard (the exchange): %9.0f events/s, %.2f µs CPU per event%n",
+                exchangeSteady, median(exchange, 5) / window / 1e3);
+        System.out.printf(Locale.ROOT, "  Kafka → decode → order+dedupe → discard:        %9.0f events/s, %.2f µs CPU per event%n",
+                orderSteady, median(ordered, 5) / window / 1e3);
+        System.out.printf(Locale.ROOT, "  ratio ordered/passthrough: %.2f (goal ≥ 0.6; rounds:%s)%n",
+                orderSteady / passSteady, roundRatios(passthrough, ordered, 4));
+        System.out.printf(Locale.ROOT, "  ratio exchange/passthrough: %.2f (rounds:%s): what any keyed ordering can reach at"
+                + " most%n", exchangeSteady / passSteady, roundRatios(passthrough, exchange, 4));
+        System.out.printf(Locale.ROOT, "  ratio ordered/exchange: %.2f (rounds:%s): decode, validation and ordering on top"
+                + " of the exchange%n", orderSteady / exchangeSteady, roundRatios(exchange, ordered, 4));
 
         measureState(devices, backend);
+    }
+
+    /** Per round, the rate of {@code b} over the rate of {@code a} (the inverse ratio of their times). */
+    private static String roundRatios(long[][] a, long[][] b, int column) {
+        StringBuilder rounds = new StringBuilder();
+        for (int round = 0; round < a.length; round++) {
+            rounds.append(String.format(Locale.ROOT, " %.2f", (double) a[round][column] / b[round][column]));
+        }
+        return rounds.toString();
+    }
+
+    /** A record as the keyed exchange carries it: the cheapest form that holds the device id and the reading. */
+    private static byte[] keyAndValue(RawRecord raw) {
+        byte[] record = new byte[1 + raw.key.length + raw.value.length];
+        record[0] = (byte) raw.key.length; // the bench's keys are "dev-0" .. "dev-499"
+        System.arraycopy(raw.key, 0, record, 1, raw.key.length);
+        System.arraycopy(raw.value, 0, record, 1 + raw.key.length, raw.value.length);
+        return record;
+    }
+
+    private static String deviceOf(byte[] keyAndValue) {
+        return new String(keyAndValue, 1, keyAndValue[0], StandardCharsets.UTF_8);
+    }
+
+    /** The jobs compared, all reading the same topic with the same source. */
+    private enum Job {
+        /** Kafka → discard. */
+        PASSTHROUGH,
+        /**
+         * Kafka → keyBy(device id) → discard: each record's Kafka key (the device id, by the topic's contract) and
+         * value cross the same keyed exchange as the readings, and nothing is decoded. The floor of any ordering
+         * that keys readings by device: it pays this exchange and more.
+         */
+        KEYED_EXCHANGE,
+        /** The telemetry flow's own source → decode → keyBy → order steps, then discard. */
+        ORDERED
     }
 
     /** Writes the readings, keyed by device id; returns how many records were sent (duplicates included). */
@@ -184,11 +241,12 @@ public final class TelemetryOrderingBench {
     }
 
     /** Wall time of the job and from its first record to its end; the process CPU time used in each span. */
-    private static long[] runKafkaJob(BenchCluster cluster, String bootstrap, String topic, boolean order,
+    private static long[] runKafkaJob(BenchCluster cluster, String bootstrap, String topic, long events, Job job,
                                       JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = cluster.environment(2);
         WarehouseSinkBench.FirstRecord.NANOS = 0;
         FIRST_RECORD_CPU.set(0);
+        SteadyWindow.reset(events);
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
@@ -202,33 +260,48 @@ public final class TelemetryOrderingBench {
         Sources benchTopic = (e, uid, name, topics) ->
                 e.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid).name(name);
         FlowContext context = new FlowContext(env, settings, benchTopic, null);
-        if (order) {
-            Decoding.Decoded<HoverboardReading> readings =
-                    Decoding.read(context, TelemetryFlow.FLOW, EventType.HOVERBOARD_READING);
-            TelemetryFlow.order(readings.records(), settings)
+        switch (job) {
+            case ORDERED -> {
+                Decoding.Decoded<HoverboardReading> readings =
+                        Decoding.read(context, TelemetryFlow.FLOW, EventType.HOVERBOARD_READING);
+                TelemetryFlow.order(readings.records(), settings)
+                        .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+            }
+            case KEYED_EXCHANGE -> benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
+                    .map(TelemetryOrderingBench::keyAndValue, KEY_AND_VALUE).uid("bench-key").name("key + value")
+                    .keyBy(TelemetryOrderingBench::deviceOf, Types.STRING)
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
-        } else {
-            benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
+            case PASSTHROUGH -> benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
         }
         long cpuStart = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
-        cluster.execute(env, order ? "telemetry-ordering-bench" : "passthrough-bench");
+        cluster.execute(env, "telemetry-bench-" + job.name().toLowerCase(Locale.ROOT));
         long end = System.nanoTime();
         long cpuEnd = PROCESS.getProcessCpuTime();
+        long[] steady = SteadyWindow.measured();
         return new long[] {end - start, end - WarehouseSinkBench.FirstRecord.NANOS, cpuEnd - cpuStart,
-                cpuEnd - FIRST_RECORD_CPU.get()};
+                cpuEnd - FIRST_RECORD_CPU.get(), steady[0], steady[1]};
     }
 
-    /** The job's own deserializer, noting when the first record arrived (same JVM: the MiniCluster runs in-process). */
+    /**
+     * The job's own deserializer, noting when the first record arrived and when the records read by all source
+     * subtasks together crossed the steady window's bounds (same JVM: the MiniCluster runs in-process).
+     */
     static final class MarkingDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        /** Records are added to the shared count in steps of this many, so the count costs nothing per record. */
+        private static final int STEP = 4096;
         private final RawRecordDeserializer delegate = new RawRecordDeserializer();
+        private transient long local;
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) throws IOException {
             WarehouseSinkBench.FirstRecord.mark();
             if (FIRST_RECORD_CPU.get() == 0) {
                 FIRST_RECORD_CPU.compareAndSet(0, PROCESS.getProcessCpuTime());
+            }
+            if (++local % STEP == 0) {
+                SteadyWindow.read(STEP);
             }
             delegate.deserialize(record, out);
         }
@@ -345,6 +418,55 @@ public final class TelemetryOrderingBench {
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return bytes;
+    }
+
+    /**
+     * The steady window of a job: from the moment the source subtasks together have read {@link #FROM} of the
+     * events to the moment they have read {@link #TO} of them. It leaves out what every job pays once and a
+     * TaskManager running for days does not: deployment, the consumers' first fetches, the JIT compiling the job's
+     * freshly loaded code paths (new lambda classes per job), and the end of input. The sources can run ahead of
+     * the orderer only by the network buffers (a few thousand readings), so their rate in the window is the job's.
+     */
+    static final class SteadyWindow {
+        static final double FROM = 0.3;
+        static final double TO = 0.9;
+        private static final AtomicLong READ = new AtomicLong();
+        private static volatile long events;
+        private static volatile long startNanos;
+        private static volatile long startCpu;
+        private static volatile long endNanos;
+        private static volatile long endCpu;
+
+        static void reset(long totalEvents) {
+            READ.set(0);
+            events = totalEvents;
+            startNanos = 0;
+            endNanos = 0;
+        }
+
+        static void read(int count) {
+            long read = READ.addAndGet(count);
+            if (startNanos == 0 && read >= FROM * events) {
+                startCpu = PROCESS.getProcessCpuTime();
+                startNanos = System.nanoTime();
+            } else if (endNanos == 0 && read >= TO * events) {
+                endCpu = PROCESS.getProcessCpuTime();
+                endNanos = System.nanoTime();
+            }
+        }
+
+        /** Wall and process CPU nanoseconds of the window; fails if the job never got through it. */
+        static long[] measured() {
+            if (startNanos == 0 || endNanos == 0) {
+                throw new IllegalStateException("the job ended before its sources read " + TO + " of the events");
+            }
+            return new long[] {endNanos - startNanos, endCpu - startCpu};
+        }
+
+        /** Events in the window. */
+        static double events() {
+            return (TO - FROM) * events;
+        }
     }
 
     /** Counts readings released by the orderer (same JVM). */
