@@ -458,7 +458,9 @@ public final class TelemetryOrderingBench {
         /** Wall and process CPU nanoseconds of the window; fails if the job never got through it. */
         static long[] measured() {
             if (startNanos == 0 || endNanos == 0) {
-                throw new IllegalStateException("the job ended before its sources read " + TO + " of the events");
+                // counted in steps of STEP per source subtask: a run of a few thousand readings never gets there
+                throw new IllegalStateException("the job ended before its sources had read " + TO + " of the "
+                        + events + " events: the steady window needs at least ~200 000 readings (first argument)");
             }
             return new long[] {endNanos - startNanos, endCpu - startCpu};
         }
