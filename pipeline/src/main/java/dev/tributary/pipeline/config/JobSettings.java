@@ -135,7 +135,7 @@ public final class JobSettings implements Serializable {
             Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
             "a device's ordering state expires this long after its last reading (must exceed max-hold)");
     public static final Setting<Integer> TELEMETRY_ORDER_BUNDLE_SIZE = Setting.of("telemetry.order.bundle-size",
-            Parsers.positiveInt(), "10000",
+            Parsers.positiveInt(), "40000",
             "readings per bundle of the orderer, which caches each device's state for a bundle and writes it back"
                     + " once per device (1: once per reading); readings are processed as they arrive, so this bounds"
                     + " the cache, not the latency");
