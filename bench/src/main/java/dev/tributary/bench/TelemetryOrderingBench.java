@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -105,9 +106,9 @@ public final class TelemetryOrderingBench {
 
         Configuration conf = Tributary.runtimeOptions(); // as the job runs: no Kryo, object reuse
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        long[][] passthrough = new long[ROUNDS][];
-        long[][] exchange = new long[ROUNDS][];
-        long[][] ordered = new long[ROUNDS][];
+        JobRun[] passthrough = new JobRun[ROUNDS];
+        JobRun[] exchange = new JobRun[ROUNDS];
+        JobRun[] ordered = new JobRun[ROUNDS];
         long jitMillis;
         try (BenchCluster cluster = new BenchCluster(conf, 2)) {
             // Warm-up, every job: class loading, the broker's page cache, and above all the JIT. Flink, Kafka, Avro
@@ -128,10 +129,10 @@ public final class TelemetryOrderingBench {
             }
             jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
         }
-        double passRate = sent / (median(passthrough, 1) / 1e9);
-        double orderRate = sent / (median(ordered, 1) / 1e9);
-        double passJobRate = sent / (median(passthrough, 0) / 1e9);
-        double orderJobRate = sent / (median(ordered, 0) / 1e9);
+        double passRate = sent / (median(passthrough, JobRun::fromFirstNanos) / 1e9);
+        double orderRate = sent / (median(ordered, JobRun::fromFirstNanos) / 1e9);
+        double passJobRate = sent / (median(passthrough, JobRun::wallNanos) / 1e9);
+        double orderJobRate = sent / (median(ordered, JobRun::wallNanos) / 1e9);
         System.out.printf(Locale.ROOT, "events: %d (%d readings, 500 devices, swaps and 1%% duplicates), topic %s,"
                 + " state backend %s, bundles of %d, medians of %d rounds after %d warm-up rounds (JIT compile time"
                 + " during the measured rounds: %d ms)%n", sent, readings, topic, backend,
@@ -143,41 +144,42 @@ public final class TelemetryOrderingBench {
                 orderRate, orderJobRate);
         System.out.printf(Locale.ROOT, "  ratio ordered/passthrough: %.2f (first record→done), %.2f (whole job)%n",
                 orderRate / passRate, orderJobRate / passJobRate);
-        System.out.println("  ratio of each round:" + roundRatios(passthrough, ordered, 1));
+        System.out.println("  ratio of each round:" + roundRatios(passthrough, ordered, JobRun::fromFirstNanos));
         // Wall-clock rates on a shared 2-core machine follow the other tenants' load; the CPU the process burns per
         // event does much less, so it says what a change saved (job start/stop, JIT and GC included).
-        double passCpu = median(passthrough, 3) / (double) sent;
-        double orderCpu = median(ordered, 3) / (double) sent;
+        double passCpu = median(passthrough, JobRun::cpuFromFirstNanos) / (double) sent;
+        double orderCpu = median(ordered, JobRun::cpuFromFirstNanos) / (double) sent;
         System.out.printf(Locale.ROOT, "  process CPU per event: passthrough %.2f µs, ordered %.2f µs (ratio %.2f)%n",
                 passCpu / 1e3, orderCpu / 1e3, passCpu / orderCpu);
 
         double window = SteadyWindow.events();
-        double passSteady = window / (median(passthrough, 4) / 1e9);
-        double exchangeSteady = window / (median(exchange, 4) / 1e9);
-        double orderSteady = window / (median(ordered, 4) / 1e9);
+        double passSteady = window / (median(passthrough, JobRun::steadyNanos) / 1e9);
+        double exchangeSteady = window / (median(exchange, JobRun::steadyNanos) / 1e9);
+        double orderSteady = window / (median(ordered, JobRun::steadyNanos) / 1e9);
         System.out.printf(Locale.ROOT, "2. steady state: the sources' rate while they read from %.0f %% to %.0f %% of the"
                 + " events (no deployment, first fetches or end of input):%n", SteadyWindow.FROM * 100, SteadyWindow.TO * 100);
         System.out.printf(Locale.ROOT, "  Kafka → discard (passthrough):                  %9.0f events/s, %.2f µs CPU per event%n",
-                passSteady, median(passthrough, 5) / window / 1e3);
+                passSteady, median(passthrough, JobRun::steadyCpuNanos) / window / 1e3);
         System.out.printf(Locale.ROOT, "  Kafka → keyBy(device) → discard (the exchange): %9.0f events/s, %.2f µs CPU per event%n",
-                exchangeSteady, median(exchange, 5) / window / 1e3);
+                exchangeSteady, median(exchange, JobRun::steadyCpuNanos) / window / 1e3);
         System.out.printf(Locale.ROOT, "  Kafka → decode → order+dedupe → discard:        %9.0f events/s, %.2f µs CPU per event%n",
-                orderSteady, median(ordered, 5) / window / 1e3);
+                orderSteady, median(ordered, JobRun::steadyCpuNanos) / window / 1e3);
         System.out.printf(Locale.ROOT, "  ratio ordered/passthrough: %.2f (goal ≥ 0.6; rounds:%s)%n",
-                orderSteady / passSteady, roundRatios(passthrough, ordered, 4));
+                orderSteady / passSteady, roundRatios(passthrough, ordered, JobRun::steadyNanos));
         System.out.printf(Locale.ROOT, "  ratio exchange/passthrough: %.2f (rounds:%s): what any keyed ordering can reach at"
-                + " most%n", exchangeSteady / passSteady, roundRatios(passthrough, exchange, 4));
+                + " most%n", exchangeSteady / passSteady, roundRatios(passthrough, exchange, JobRun::steadyNanos));
         System.out.printf(Locale.ROOT, "  ratio ordered/exchange: %.2f (rounds:%s): decode, validation and ordering on top"
-                + " of the exchange%n", orderSteady / exchangeSteady, roundRatios(exchange, ordered, 4));
+                + " of the exchange%n", orderSteady / exchangeSteady, roundRatios(exchange, ordered, JobRun::steadyNanos));
 
         measureState(devices, backend);
     }
 
     /** Per round, the rate of {@code b} over the rate of {@code a} (the inverse ratio of their times). */
-    private static String roundRatios(long[][] a, long[][] b, int column) {
+    private static String roundRatios(JobRun[] a, JobRun[] b, ToLongFunction<JobRun> nanos) {
         StringBuilder rounds = new StringBuilder();
         for (int round = 0; round < a.length; round++) {
-            rounds.append(String.format(Locale.ROOT, " %.2f", (double) a[round][column] / b[round][column]));
+            rounds.append(String.format(Locale.ROOT, " %.2f",
+                    (double) nanos.applyAsLong(a[round]) / nanos.applyAsLong(b[round])));
         }
         return rounds.toString();
     }
@@ -240,8 +242,14 @@ public final class TelemetryOrderingBench {
         return sent;
     }
 
-    /** Wall time of the job and from its first record to its end; the process CPU time used in each span. */
-    private static long[] runKafkaJob(BenchCluster cluster, String bootstrap, String topic, long events, Job job,
+    /**
+     * One job's spans, in nanoseconds: the whole job, from its first record to its end (and the process CPU used
+     * then), and the steady window (and the process CPU used in it).
+     */
+    private record JobRun(long wallNanos, long fromFirstNanos, long cpuFromFirstNanos, long steadyNanos,
+                          long steadyCpuNanos) {}
+
+    private static JobRun runKafkaJob(BenchCluster cluster, String bootstrap, String topic, long events, Job job,
                                       JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = cluster.environment(2);
         WarehouseSinkBench.FirstRecord.NANOS = 0;
@@ -274,14 +282,13 @@ public final class TelemetryOrderingBench {
             case PASSTHROUGH -> benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
         }
-        long cpuStart = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
         cluster.execute(env, "telemetry-bench-" + job.name().toLowerCase(Locale.ROOT));
         long end = System.nanoTime();
         long cpuEnd = PROCESS.getProcessCpuTime();
-        long[] steady = SteadyWindow.measured();
-        return new long[] {end - start, end - WarehouseSinkBench.FirstRecord.NANOS, cpuEnd - cpuStart,
-                cpuEnd - FIRST_RECORD_CPU.get(), steady[0], steady[1]};
+        SteadyWindow.check();
+        return new JobRun(end - start, end - WarehouseSinkBench.FirstRecord.NANOS, cpuEnd - FIRST_RECORD_CPU.get(),
+                SteadyWindow.endNanos - SteadyWindow.startNanos, SteadyWindow.endCpu - SteadyWindow.startCpu);
     }
 
     /**
@@ -398,10 +405,10 @@ public final class TelemetryOrderingBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long median(long[][] runs, int column) {
+    private static long median(JobRun[] runs, ToLongFunction<JobRun> span) {
         long[] values = new long[runs.length];
         for (int i = 0; i < runs.length; i++) {
-            values[i] = runs[i][column];
+            values[i] = span.applyAsLong(runs[i]);
         }
         java.util.Arrays.sort(values);
         return values[values.length / 2];
@@ -455,14 +462,13 @@ public final class TelemetryOrderingBench {
             }
         }
 
-        /** Wall and process CPU nanoseconds of the window; fails if the job never got through it. */
-        static long[] measured() {
+        /** Fails if the job never got through the window. */
+        static void check() {
             if (startNanos == 0 || endNanos == 0) {
                 // counted in steps of STEP per source subtask: a run of a few thousand readings never gets there
                 throw new IllegalStateException("the job ended before its sources had read " + TO + " of the "
                         + events + " events: the steady window needs at least ~200 000 readings (first argument)");
             }
-            return new long[] {endNanos - startNanos, endCpu - startCpu};
         }
 
         /** Events in the window. */

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * free; equal keys are found by identity.
  *
  * <p>Bounded and lossy: a direct-mapped table of {@code capacity} slots, one entry each; a new sequence replaces
- * whatever shared its slot, so memory stays at a few hundred KB however many devices there are, and a miss costs
+ * whatever shared its slot, so memory stays bounded (~1 MB at most) however many devices there are, and a miss costs
  * one hash and one comparison more than decoding alone. Sequences longer than {@link #MAX_LENGTH} bytes are decoded
  * without the table. The result is always exactly {@code new String(bytes, from, length, UTF_8)}. Not
  * thread-safe: one per reader or serializer instance.

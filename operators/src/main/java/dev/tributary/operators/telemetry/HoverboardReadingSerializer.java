@@ -77,7 +77,6 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
 
     @Override
     public HoverboardReading deserialize(DataInputView in) throws IOException {
-        // not thread-safe (the interner): each thread deserializes with its own duplicate()
         int flags = in.readByte();
         // setters, not the all-args constructor: it takes boxed numbers
         HoverboardReading r = new HoverboardReading();
