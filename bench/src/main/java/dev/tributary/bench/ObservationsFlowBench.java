@@ -7,12 +7,19 @@ import dev.tributary.operators.codec.AvroEventSerializer;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.flows.Decoding;
 import dev.tributary.pipeline.flows.EventType;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.ObservationsFlow;
 import dev.tributary.pipeline.io.Sinks;
+import dev.tributary.pipeline.io.KafkaInput;
 import dev.tributary.pipeline.io.Sources;
+import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.codec.RecordDecoder;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.types.Either;
 import dev.tributary.sinks.redshift.WarehouseTable;
 import dev.tributary.sinks.search.DocumentMapper;
 
@@ -92,16 +99,33 @@ public final class ObservationsFlowBench {
         JobSettings settings = JobSettings.parse(Map.of("flows", "observations", "kafka.check-reachable", "false"), Map.of());
         long perSubtask = Math.max(1, n / 2);
         // the generator splits the index range in two halves, one per subtask: both walk the same event times
-        Sources generated = (e, uid, name, topics) -> e.fromSource(new DataGeneratorSource<>(
-                        i -> RawRecord.of("observations.gbif", 0, i, 0, ("occ-" + i).getBytes(StandardCharsets.UTF_8),
-                                observation(i, perSubtask)),
-                        n, RateLimiterStrategy.noOp(), TypeInformation.of(RawRecord.class)),
-                WatermarkStrategy.noWatermarks(), name).uid(uid).name(name);
+        // the job's input as the Kafka source builds it (decode in the source, event time per split), fed from memory
+        Sources generated = new Sources() {
+            @Override
+            public <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> kafka(
+                    StreamExecutionEnvironment e, KafkaInput<T> input) {
+                RecordDecoder<T> decoder = input.decoder();
+                GeneratorFunction<Long, Either<DeadLetter, T>> decoding = new GeneratorFunction<>() {
+                    @Override
+                    public void open(SourceReaderContext readerContext) {
+                        decoder.open(readerContext.metricGroup());
+                    }
+
+                    @Override
+                    public Either<DeadLetter, T> map(Long i) {
+                        return decoder.decode(RawRecord.of("observations.gbif", 0, i, 0,
+                                ("occ-" + i).getBytes(StandardCharsets.UTF_8), observation(i, perSubtask)));
+                    }
+                };
+                return e.fromSource(new DataGeneratorSource<>(decoding, n, RateLimiterStrategy.noOp(), input.producedType()),
+                        input.watermarks(), input.name()).uid(input.uid()).name(input.name());
+            }
+        };
         FlowContext context = new FlowContext(env, settings, generated, new CountingSinks());
         if (flow) {
             TributaryJob.build(context);
         } else {
-            Decoding.read(context, "passthrough", EventType.OBSERVATION).records()
+            context.inputs().records(EventType.OBSERVATION)
                     .sinkTo(new CountingSink<>("passthrough")).uid("passthrough-sink").name("passthrough");
         }
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.tributary.bench;
 
+import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.operators.telemetry.OrderingConfig;
@@ -7,13 +8,14 @@ import dev.tributary.operators.telemetry.SequenceOrderer;
 import dev.tributary.operators.telemetry.TelemetryTypes;
 import dev.tributary.pipeline.Tributary;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.flows.Decoding;
 import dev.tributary.pipeline.flows.EventType;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.flows.TelemetryFlow;
-import dev.tributary.pipeline.io.RawRecordDeserializer;
+import dev.tributary.pipeline.io.DecodingDeserializer;
+import dev.tributary.pipeline.io.KafkaInput;
 import dev.tributary.pipeline.io.Sources;
 
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,7 +31,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
@@ -64,7 +68,7 @@ import java.util.stream.Stream;
  *       discarding sink by three jobs, in alternating rounds: a passthrough; a keyed exchange (each record keyed
  *       by device id across the same kind of shuffle as the readings, nothing decoded: the floor of any ordering
  *       by device); and the telemetry flow's own source → decode → keyBy(deviceId) → {@link SequenceOrderer}
- *       (reorder + dedupe) steps ({@link Decoding#read}, {@link TelemetryFlow#order}). Prints events/s and the
+ *       (reorder + dedupe) steps (the job's decoding source, {@link dev.tributary.pipeline.flows.Inputs}, {@link TelemetryFlow#order}). Prints events/s and the
  *       process CPU per event of each, for whole jobs (first record to the job's end) and for the steady state
  *       ({@link SteadyWindow}), and their ratios (goal: ordered/passthrough ≥ 0.6);</li>
  *   <li>memory: K distinct devices (default 1 000 000) pushed through the orderer (heap state backend) in a
@@ -255,31 +259,27 @@ public final class TelemetryOrderingBench {
         WarehouseSinkBench.FirstRecord.NANOS = 0;
         FIRST_RECORD_CPU.set(0);
         SteadyWindow.reset(events);
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(bootstrap)
-                .setTopics(topic)
-                .setGroupId("bench-" + UUID.randomUUID())
-                .setProperty("isolation.level", "read_committed")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new MarkingDeserializer())
-                .build();
-        // The production graph's own steps (TelemetryFlow's source → decode → order), reading the bench topic.
-        Sources benchTopic = (e, uid, name, topics) ->
-                e.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid).name(name);
+        // The production graph's own steps (the job's input: source with decode, then TelemetryFlow's order),
+        // reading the bench topic to its end.
+        Sources benchTopic = new Sources() {
+            @Override
+            public <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> kafka(
+                    StreamExecutionEnvironment e, KafkaInput<T> input) {
+                KafkaSource<Either<DeadLetter, T>> source = boundedSource(bootstrap, topic,
+                        new MarkingDeserializer<>(new DecodingDeserializer<>(input)));
+                return e.fromSource(source, input.watermarks(), input.name(), input.producedType())
+                        .uid(input.uid()).name(input.name());
+            }
+        };
         FlowContext context = new FlowContext(env, settings, benchTopic, null);
         switch (job) {
-            case ORDERED -> {
-                Decoding.Decoded<HoverboardReading> readings =
-                        Decoding.read(context, TelemetryFlow.FLOW, EventType.HOVERBOARD_READING);
-                TelemetryFlow.order(readings.records(), settings)
-                        .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
-            }
-            case KEYED_EXCHANGE -> benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
+            case ORDERED -> TelemetryFlow.order(context.inputs().records(EventType.HOVERBOARD_READING), settings)
+                    .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
+            case KEYED_EXCHANGE -> rawSource(env, bootstrap, topic)
                     .map(TelemetryOrderingBench::keyAndValue, KEY_AND_VALUE).uid("bench-key").name("key + value")
                     .keyBy(TelemetryOrderingBench::deviceOf, Types.STRING)
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
-            case PASSTHROUGH -> benchTopic.kafka(env, "bench-source", "Kafka " + topic, List.of(topic))
+            case PASSTHROUGH -> rawSource(env, bootstrap, topic)
                     .sinkTo(new DiscardingSink<>()).uid("bench-discard").name("discard");
         }
         long start = System.nanoTime();
@@ -295,14 +295,55 @@ public final class TelemetryOrderingBench {
      * The job's own deserializer, noting when the first record arrived and when the records read by all source
      * subtasks together crossed the steady window's bounds (same JVM: the MiniCluster runs in-process).
      */
-    static final class MarkingDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
-        /** Records are added to the shared count in steps of this many, so the count costs nothing per record. */
-        private static final int STEP = 4096;
-        private final RawRecordDeserializer delegate = new RawRecordDeserializer();
-        private transient long local;
+    private static <T> KafkaSource<T> boundedSource(String bootstrap, String topic, KafkaRecordDeserializationSchema<T> deserializer) {
+        return KafkaSource.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId("bench-" + UUID.randomUUID())
+                .setProperty("isolation.level", "read_committed")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(deserializer)
+                .build();
+    }
+
+    /** The topic's records as they arrive (no decode): the passthrough and keyed-exchange baselines. */
+    private static DataStream<RawRecord> rawSource(StreamExecutionEnvironment env, String bootstrap, String topic) {
+        KafkaSource<RawRecord> source = boundedSource(bootstrap, topic, new MarkingDeserializer<>(new RawDeserializer()));
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + topic).uid("bench-source").name("Kafka " + topic);
+    }
+
+    static final class RawDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+            out.collect(RawRecord.of(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                    record.key(), record.value()));
+        }
 
         @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) throws IOException {
+        public TypeInformation<RawRecord> getProducedType() {
+            return TypeInformation.of(RawRecord.class);
+        }
+    }
+
+    static final class MarkingDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
+        /** Records are added to the shared count in steps of this many, so the count costs nothing per record. */
+        private static final int STEP = 4096;
+        private final KafkaRecordDeserializationSchema<T> delegate;
+        private transient long local;
+
+        MarkingDeserializer(KafkaRecordDeserializationSchema<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context)
+                throws Exception {
+            delegate.open(context);
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) throws IOException {
             WarehouseSinkBench.FirstRecord.mark();
             if (FIRST_RECORD_CPU.get() == 0) {
                 FIRST_RECORD_CPU.compareAndSet(0, PROCESS.getProcessCpuTime());
@@ -314,7 +355,7 @@ public final class TelemetryOrderingBench {
         }
 
         @Override
-        public TypeInformation<RawRecord> getProducedType() {
+        public TypeInformation<T> getProducedType() {
             return delegate.getProducedType();
         }
     }

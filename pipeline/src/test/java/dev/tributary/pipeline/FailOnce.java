@@ -1,7 +1,5 @@
 package dev.tributary.pipeline;
 
-import dev.tributary.operators.codec.RawRecord;
-
 import org.apache.flink.api.common.functions.MapFunction;
 
 import java.util.Map;
@@ -14,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * static (the function is serialized into the job) and kept per name, so test classes sharing a JVM do not see
  * each other's failure.
  */
-public final class FailOnce implements MapFunction<RawRecord, RawRecord> {
+public final class FailOnce<T> implements MapFunction<T, T> {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
@@ -34,7 +32,7 @@ public final class FailOnce implements MapFunction<RawRecord, RawRecord> {
     }
 
     @Override
-    public RawRecord map(RawRecord value) {
+    public T map(T value) {
         if (SEEN.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() >= failAfter
                 && FAILED.computeIfAbsent(name, n -> new AtomicBoolean()).compareAndSet(false, true)) {
             throw new IllegalStateException("injected failure '" + name + "' after " + failAfter + " records");

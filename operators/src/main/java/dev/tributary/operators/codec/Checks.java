@@ -98,7 +98,8 @@ final class Checks {
         long seconds = value.getEpochSecond();
         boolean fits = Math.abs(seconds) < Long.MAX_VALUE / 1000 - 1;
         if (!fits ? seconds > 0 : value.toEpochMilli() > now + maxFuture.toMillis()) {
-            return Optional.of(Violation.of(field, value, "is more than " + maxFuture + " in the future"));
+            return Optional.of(Violation.clockAhead(field, value, "is more than " + maxFuture
+                    + " ahead of the job's clock (the producer's clock is wrong; see decode.max-clock-ahead)"));
         }
         if (maxPast != null && (!fits ? seconds < 0 : value.toEpochMilli() < now - maxPast.toMillis())) {
             return Optional.of(Violation.of(field, value, "is more than " + maxPast + " in the past"));

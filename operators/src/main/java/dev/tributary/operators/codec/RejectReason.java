@@ -28,6 +28,12 @@ public final class RejectReason {
     public static final String WRONG_TYPE = "WRONG_TYPE";
     /** Well-typed, but semantically impossible (negative sequence, battery above 100 %, unknown enum symbol...). */
     public static final String INVALID_VALUE = "INVALID_VALUE";
+    /**
+     * An event time further ahead of the job's clock than {@code decode.max-clock-ahead}: the producer's clock is
+     * wrong. Rejected rather than counted, so one bad clock can neither move the watermark nor make other
+     * producers' records late; the dead letter names the source offset, so the records can be replayed once fixed.
+     */
+    public static final String EVENT_TIME_AHEAD = "EVENT_TIME_AHEAD";
     /** A sink's server refused the record (used by sink writers, not by the codec). */
     public static final String SINK_REJECTED = "SINK_REJECTED";
 

@@ -74,7 +74,7 @@ class DecodeFunctionTest {
     }
 
     @Test
-    void semanticViolationsAreInvalidValueDeadLetters() throws Exception {
+    void semanticViolationsAreInvalidValueDeadLettersAndAClockAheadHasItsOwnCode() throws Exception {
         HoverboardReading negativeSeq = HoverboardReading.newBuilder(Samples.hoverboardReading("hb-1", 1)).setSeq(-4).build();
         HoverboardReading farFuture = HoverboardReading.newBuilder(Samples.hoverboardReading("hb-1", 2))
                 .setEventTime(Samples.SAMPLE_TIME.plus(Duration.ofDays(30))).build();
@@ -84,9 +84,10 @@ class DecodeFunctionTest {
             harness.processElement(Samples.raw(TOPIC, 2, Samples.avro(farFuture)), 2L);
             assertThat(harness.extractOutputValues()).isEmpty();
             List<DeadLetter> letters = harness.getSideOutput(DecodeFunction.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
-            assertThat(letters).extracting(DeadLetter::getReasonCode).containsOnly(RejectReason.INVALID_VALUE);
+            assertThat(letters).extracting(DeadLetter::getReasonCode)
+                    .containsExactly(RejectReason.INVALID_VALUE, RejectReason.EVENT_TIME_AHEAD);
             assertThat(letters.get(0).getReason()).contains("seq").contains("-4");
-            assertThat(letters.get(1).getReason()).contains("eventTime").contains("future");
+            assertThat(letters.get(1).getReason()).contains("eventTime").contains("ahead of the job's clock");
         }
     }
 

@@ -152,6 +152,6 @@ class RejectReasonsTest {
             assertThat(field.get(null)).as(field.getName()).isEqualTo(field.getName());
             constants++;
         }
-        assertThat(constants).isEqualTo(12);
+        assertThat(constants).isEqualTo(13);
     }
 }

@@ -60,7 +60,7 @@ class ValidatorRegistryTest {
 
         ValidatorRegistry strict = ValidatorRegistry.of(Samples.SAMPLE_CLOCK, Duration.ofMinutes(5), Duration.ofDays(7));
         assertThat(strict.forType(HoverboardReading.class).validate(twoHoursAhead)).get()
-                .extracting(Violation::rule).asString().contains("in the future");
+                .extracting(Violation::rule).asString().contains("ahead of the job's clock");
     }
 
     @Test

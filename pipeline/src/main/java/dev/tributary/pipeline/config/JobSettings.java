@@ -94,6 +94,11 @@ public final class JobSettings implements Serializable {
 
     public static final Setting<Long> DECODE_MAX_PAYLOAD = Setting.of("decode.max-payload", Parsers.bytes(), "1mb",
             "largest accepted Kafka message; larger ones are dead-lettered as OVERSIZED");
+    public static final Setting<Duration> DECODE_MAX_CLOCK_AHEAD = Setting.of("decode.max-clock-ahead",
+            Parsers.duration(), "5min", "clock guard: a record whose event time is further ahead of the job's clock"
+                    + " is dead-lettered as EVENT_TIME_AHEAD (its producer's clock is wrong), so it can neither move"
+                    + " the watermark nor make other producers' records late; the watermark never passes the job's"
+                    + " clock either");
 
     public static final Setting<String> WAREHOUSE_JDBC_URL = Setting.of("warehouse.jdbc-url", Parsers.jdbcUrl(),
             "jdbc:postgresql://127.0.0.1:5432/tributary",
@@ -176,8 +181,15 @@ public final class JobSettings implements Serializable {
             Parsers.duration(), "10s", "observations flow: how far behind the newest event time an observation may"
                     + " arrive and still be counted (the watermark's delay; windows close this much after their end)");
     public static final Setting<Duration> OBSERVATIONS_IDLE_TIMEOUT = Setting.of("observations.idle-timeout",
-            Parsers.duration(), "1min", "observations flow: a source subtask without records for this long stops"
+            Parsers.duration(), "1min", "observations flow: a Kafka partition without records for this long stops"
                     + " holding back the watermark, so windows close while a partition is quiet");
+    public static final Setting<Duration> OBSERVATIONS_ALIGNMENT_MAX_DRIFT = Setting.of("observations.alignment.max-drift",
+            Parsers.duration(), "1min", "observations flow: watermark alignment; while the job catches up on a"
+                    + " backlog, a partition whose watermark runs this far ahead of the slowest one pauses until"
+                    + " the others catch up (Flink's split-level alignment)");
+    public static final Setting<Duration> OBSERVATIONS_ALIGNMENT_INTERVAL = Setting.of("observations.alignment.interval",
+            Parsers.duration(), "1s", "observations flow: how often the source readers exchange their watermarks for"
+                    + " alignment");
     public static final Setting<Duration> OBSERVATIONS_DEDUPE_TTL = Setting.of("observations.dedupe-ttl",
             Parsers.duration(), "1d", "observations flow: how long an occurrence id is remembered to drop its copies");
     public static final Setting<String> OBSERVATIONS_INDEX_SUFFIX = Setting.of("observations.index-suffix",
@@ -268,7 +280,7 @@ public final class JobSettings implements Serializable {
             KAFKA_SASL_PASSWORD, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             TOPIC_DEAD_LETTER, TOPIC_VALIDATED, TOPICS_ASSETS_ANNOUNCED, TOPICS_ASSETS_REQUESTED, TOPICS_HOVERBOARD,
             TOPICS_CUSTOMER, TOPICS_TRIP, TOPICS_OBSERVATIONS,
-            DECODE_MAX_PAYLOAD,
+            DECODE_MAX_PAYLOAD, DECODE_MAX_CLOCK_AHEAD,
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
@@ -278,7 +290,7 @@ public final class JobSettings implements Serializable {
             TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
             TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,
             TOPIC_OBSERVATIONS_LATE, OBSERVATIONS_WINDOW_SIZE, OBSERVATIONS_OUT_OF_ORDERNESS, OBSERVATIONS_IDLE_TIMEOUT,
-            OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX,
+            OBSERVATIONS_ALIGNMENT_MAX_DRIFT, OBSERVATIONS_ALIGNMENT_INTERVAL, OBSERVATIONS_DEDUPE_TTL, OBSERVATIONS_INDEX_SUFFIX,
             TOPIC_ASSETS_STATUS, TOPIC_ASSETS_BROADCAST, TOPIC_ASSETS_DELIVERED, ASSETS_MAX_SIZE, ASSETS_MEDIA_TYPES,
             ASSETS_ALLOWED_HOSTS, ASSETS_ALLOW_PRIVATE, ASSETS_MAX_REDIRECTS, ASSETS_CONNECT_TIMEOUT,
             ASSETS_DOWNLOAD_TIMEOUT, ASSETS_CONCURRENCY, ASSETS_DOWNLOAD_THREADS, ASSETS_RETRY_ATTEMPTS,

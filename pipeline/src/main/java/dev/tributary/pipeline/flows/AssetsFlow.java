@@ -54,13 +54,13 @@ public final class AssetsFlow implements FlowGraph {
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(2);
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
         JobSettings settings = context.settings();
         ObjectStoreConfig store = objectStore(settings);
-        Decoding.Decoded<AssetAnnounced> announced = Decoding.read(context, FLOW, EventType.ASSET_ANNOUNCED);
-        Decoding.Decoded<AssetRequest> requested = Decoding.read(context, FLOW, EventType.ASSET_REQUEST);
+        DataStream<AssetAnnounced> announced = context.inputs().records(EventType.ASSET_ANNOUNCED);
+        DataStream<AssetRequest> requested = context.inputs().records(EventType.ASSET_REQUEST);
 
-        SingleOutputStreamOperator<AssetAnnounced> toDownload = announced.records()
+        SingleOutputStreamOperator<AssetAnnounced> toDownload = announced
                 .keyBy(AssetAnnounced::getAssetId, Types.STRING)
                 .process(new AnnouncementGate()).returns(AvroTypes.of(AssetAnnounced.class))
                 .uid(FLOW + "-announcement-gate").name("Drop repeated announcements");
@@ -75,7 +75,7 @@ public final class AssetsFlow implements FlowGraph {
 
         SingleOutputStreamOperator<AssetStatus> lifecycle = markers.union(downloads)
                 .keyBy(o -> o.getAnnouncement().getAssetId(), Types.STRING)
-                .connect(requested.records().keyBy(AssetRequest::getAssetId, Types.STRING))
+                .connect(requested.keyBy(AssetRequest::getAssetId, Types.STRING))
                 .process(new AssetLifecycle(settings.get(JobSettings.ASSETS_REQUEST_TTL), Duration.ofDays(7)))
                 .returns(AvroTypes.of(AssetStatus.class))
                 .uid(FLOW + "-lifecycle").name("Asset lifecycle");
@@ -113,7 +113,7 @@ public final class AssetsFlow implements FlowGraph {
         if (settings.get(JobSettings.ASSETS_CATALOG)) {
             catalog(context, store, broadcasts, copies);
         }
-        return announced.deadLetters().union(requested.deadLetters());
+        return List.of();
     }
 
     private static void catalog(FlowContext context, ObjectStoreConfig store, DataStream<AssetBroadcast> broadcasts,

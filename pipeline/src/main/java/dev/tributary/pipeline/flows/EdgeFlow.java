@@ -29,22 +29,21 @@ public final class EdgeFlow implements FlowGraph {
     public static final String FLOW = "edge";
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
-        Decoding.Decoded<AssetBroadcast> broadcasts = Decoding.read(context, FLOW, EventType.ASSET_BROADCAST);
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
+        DataStream<AssetBroadcast> broadcasts = context.inputs().records(EventType.ASSET_BROADCAST);
         // keyed by asset id: the warehouse MERGE is per asset, and one writer per key keeps a batch free of races
-        broadcasts.records().keyBy(AssetBroadcast::getAssetId, Types.STRING)
+        broadcasts.keyBy(AssetBroadcast::getAssetId, Types.STRING)
                 .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-catalog-warehouse-sink",
                         List.<WarehouseTable<? extends AssetBroadcast>>of(WarehouseTables.EDGE_ASSETS)))
                 .uid(FLOW + "-catalog-warehouse-sink").name("Warehouse edge_assets");
 
-        Decoding.Decoded<AssetDelivery> answers = Decoding.read(context, FLOW, EventType.ASSET_DELIVERY);
-        answers.records().filter(new UnfulfilledAnswersTo(context.settings().get(JobSettings.EDGE_ID)))
+        context.inputs().records(EventType.ASSET_DELIVERY).filter(new UnfulfilledAnswersTo(context.settings().get(JobSettings.EDGE_ID)))
                 .uid(FLOW + "-unfulfilled-answers").name("Unfulfilled answers to this edge")
                 .keyBy(AssetDelivery::getAssetId, Types.STRING)
                 .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-answers-warehouse-sink",
                         List.<WarehouseTable<? extends AssetDelivery>>of(WarehouseTables.EDGE_ANSWERS)))
                 .uid(FLOW + "-answers-warehouse-sink").name("Warehouse edge_assets answers");
-        return broadcasts.deadLetters().union(answers.deadLetters());
+        return List.of();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
 import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.eventtime.DecodedEventTime;
 import dev.tributary.operators.telemetry.TelemetryTypes;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.config.Setting;
@@ -17,6 +18,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,12 +27,18 @@ import java.util.function.Function;
  *
  * @param name short stable name, used in operator uids (never change it once released)
  * @param streamType how the decoded records cross shuffles (Avro unless the type has a faster serializer)
+ * @param eventTime  the event time a flow windows by, or null when no flow uses the type's event time (its source
+ *                   then emits no watermarks, and is not held back by watermark alignment)
  */
-public record EventType<T extends SpecificRecordBase>(
-        String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting, TypeInformation<T> streamType) {
+public record EventType<T extends SpecificRecordBase>(String name, Class<T> type, Id<T> id,
+        Setting<List<String>> topicsSetting, TypeInformation<T> streamType, DecodedEventTime.EventTimeOf<T> eventTime) {
 
     EventType(String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting) {
-        this(name, type, id, topicsSetting, AvroTypes.of(type));
+        this(name, type, id, topicsSetting, AvroTypes.of(type), null);
+    }
+
+    EventType(String name, Class<T> type, Id<T> id, Setting<List<String>> topicsSetting, TypeInformation<T> streamType) {
+        this(name, type, id, topicsSetting, streamType, null);
     }
 
     /** Serializable id extractor. */
@@ -49,8 +57,10 @@ public record EventType<T extends SpecificRecordBase>(
     /** Trips are ordered per (hoverboard, customer) pair: the producers' partitioning contract. */
     public static final EventType<Trip> TRIP = new EventType<>("trip",
             Trip.class, t -> t.getHoverboardId() + "/" + t.getCustomerId(), JobSettings.TOPICS_TRIP);
+    /** Counted in event-time windows: its source assigns event time per partition. */
     public static final EventType<Observation> OBSERVATION = new EventType<>("observation",
-            Observation.class, Observation::getOccurrenceId, JobSettings.TOPICS_OBSERVATIONS);
+            Observation.class, Observation::getOccurrenceId, JobSettings.TOPICS_OBSERVATIONS,
+            AvroTypes.of(Observation.class), o -> o.getEventTime().toEpochMilli());
 
     /** Read only by the edge flow (from the edge's replica of assets.broadcast); not an input of HQ's flows. */
     public static final EventType<AssetBroadcast> ASSET_BROADCAST = new EventType<>("asset-broadcast",
@@ -61,6 +71,29 @@ public record EventType<T extends SpecificRecordBase>(
 
     public static final List<EventType<?>> ALL =
             List.of(ASSET_ANNOUNCED, ASSET_REQUEST, HOVERBOARD_READING, CUSTOMER, TRIP, OBSERVATION);
+
+    /**
+     * The flow each event type belongs to: the raw zone's top-level directories, the {@code flow} of the type's
+     * decode dead letters, and the watermark alignment group of types with event time.
+     */
+    static final Map<String, String> OWNERS = Map.of(
+            "asset-announced", "assets",
+            "asset-request", "assets",
+            "hoverboard-reading", "telemetry",
+            "customer", "telemetry",
+            "trip", "telemetry",
+            "observation", "observations",
+            "asset-broadcast", "edge",
+            "asset-delivery", "edge");
+
+    /** The owning flow of the type named so; a type added without an owner here is "unassigned". */
+    static String ownerOf(String typeName) {
+        return OWNERS.getOrDefault(typeName, "unassigned");
+    }
+
+    public String owner() {
+        return ownerOf(name);
+    }
 
     public List<String> topics(JobSettings settings) {
         return settings.get(topicsSetting);

@@ -6,5 +6,14 @@ import dev.tributary.pipeline.io.Sources;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** What every flow builds on: the environment, the validated settings, and where to read and write. */
-public record FlowContext(StreamExecutionEnvironment env, JobSettings settings, Sources sources, Sinks sinks) {}
+/**
+ * What every flow builds on: the environment, the validated settings, where to write, and the job's inputs
+ * (one source and decode per event type, shared by the flows; built on {@code sources}).
+ */
+public record FlowContext(StreamExecutionEnvironment env, JobSettings settings, Sources sources, Sinks sinks,
+                          Inputs inputs) {
+
+    public FlowContext(StreamExecutionEnvironment env, JobSettings settings, Sources sources, Sinks sinks) {
+        this(env, settings, sources, sinks, new Inputs(env, settings, sources));
+    }
+}

@@ -27,11 +27,10 @@ public final class IntegrationFlow implements FlowGraph {
     public static final String FLOW = "integration";
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
         List<DataStream<ValidatedRecord>> validated = new ArrayList<>();
-        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         for (EventType<?> type : EventType.ALL) {
-            add(context, type, validated, deadLetters);
+            add(context, type, validated);
         }
 
         DataStream<ValidatedRecord> all = validated.get(0).union(validated.subList(1, validated.size())
@@ -49,17 +48,15 @@ public final class IntegrationFlow implements FlowGraph {
                     .uid(FLOW + "-raw-zone-sink").name("Raw zone " + context.settings().get(JobSettings.LAKE_RAW_ZONE));
         }
 
-        return deadLetters.get(0).union(deadLetters.subList(1, deadLetters.size()).toArray(DataStream[]::new));
+        return List.of();
     }
 
     private static <T extends SpecificRecordBase> void add(FlowContext context, EventType<T> type,
-            List<DataStream<ValidatedRecord>> validated, List<DataStream<DeadLetter>> deadLetters) {
-        Decoding.Decoded<T> decoded = Decoding.read(context, FLOW, type);
-        deadLetters.add(decoded.deadLetters());
+            List<DataStream<ValidatedRecord>> validated) {
         EventType.Id<T> id = type.id();
         String typeName = type.name();
         AvroEventSerializer<T> encoder = new AvroEventSerializer<>(type.type());
-        validated.add(decoded.records()
+        validated.add(context.inputs().records(type)
                 .map(r -> new ValidatedRecord(id.apply(r), encoder.serialize(r), typeName))
                 .returns(TypeInformation.of(ValidatedRecord.class))
                 .uid(FLOW + "-" + type.name() + "-encode").name("Encode " + type.type().getSimpleName() + " as Avro"));

@@ -38,7 +38,7 @@ public final class LakeFlow implements FlowGraph {
     public static final String FLOW = "lake";
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
         JobSettings settings = context.settings();
         if (!settings.get(JobSettings.FLOWS).contains(Flow.INTEGRATION)) {
             throw new InvalidSettingsException(List.of("flow 'lake' writes the raw zone from the integration flow's"
@@ -87,6 +87,6 @@ public final class LakeFlow implements FlowGraph {
                 .uid(FLOW + "-catalog-warehouse-sink").name("Warehouse catalog_entries");
 
         // an unparsable observation file: one dead letter (its first bad line), besides its failed PARSE operation
-        return observations.getSideOutput(ObservationFileParser.DEAD_LETTERS);
+        return List.of(observations.getSideOutput(ObservationFileParser.DEAD_LETTERS));
     }
 }

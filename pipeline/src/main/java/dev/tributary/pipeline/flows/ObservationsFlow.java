@@ -18,7 +18,6 @@ import dev.tributary.sinks.redshift.WarehouseTables;
 import dev.tributary.sinks.search.DocumentMapper;
 import dev.tributary.sinks.search.SearchAction;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -32,8 +31,9 @@ import java.util.List;
  * kingdom, species and source.
  *
  * <pre>
- * observations.{gbif,obis,idigbio} → decode → event time (bounded out-of-orderness, idleness)
- *   → gate: late or on time (decided per source subtask; watermark kept across restores)
+ * observations.{gbif,obis,idigbio} → source: decode, event time per partition (bounded out-of-orderness,
+ *     idleness, watermark alignment, clock guard; see Inputs)
+ *   → gate: late or on time against the source's watermark (the minimum over partitions; kept across restores)
  *   → keyBy(occurrenceId) → dedupe (copies dropped and counted) ──late──► observations.late (Kafka, exactly-once)
  *   │                                                             └─► (with the on-time ones, below)
  *   ├─► every unique observation: warehouse observations, search index observations&lt;suffix&gt;
@@ -52,16 +52,16 @@ public final class ObservationsFlow implements FlowGraph {
     public static final String COUNTS_INDEX = "observation-counts";
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
         JobSettings settings = context.settings();
         Duration window = settings.get(JobSettings.OBSERVATIONS_WINDOW_SIZE);
         String lateTopic = settings.get(JobSettings.TOPIC_OBSERVATIONS_LATE);
         String suffix = settings.get(JobSettings.OBSERVATIONS_INDEX_SUFFIX);
 
-        Decoding.Decoded<Observation> decoded = Decoding.read(context, FLOW, EventType.OBSERVATION);
-        SingleOutputStreamOperator<Observation> unique = decoded.records()
-                .assignTimestampsAndWatermarks(watermarks(settings)).uid(FLOW + "-event-time").name("Event time")
-                .transform("Late or on time", TypeInformation.of(ObservationArrival.class), new EventTimeGate(window, settings.get(JobSettings.OBSERVATIONS_OUT_OF_ORDERNESS))).uid(FLOW + "-gate")
+        // event time is assigned in the source, per Kafka partition (see Inputs)
+        SingleOutputStreamOperator<Observation> unique = context.inputs().records(EventType.OBSERVATION)
+                .transform("Late or on time", TypeInformation.of(ObservationArrival.class), new EventTimeGate(window))
+                .uid(FLOW + "-gate")
                 .keyBy(ObservationArrival::occurrenceId)
                 .process(new ObservationDedupe(settings.get(JobSettings.OBSERVATIONS_DEDUPE_TTL)))
                 .returns(AvroTypes.of(Observation.class)).uid(FLOW + "-dedupe").name("Drop duplicate occurrences");
@@ -94,13 +94,7 @@ public final class ObservationsFlow implements FlowGraph {
         stored.sinkTo(context.sinks().search(FLOW, FLOW + "-search-sink", observationDocuments(INDEX + suffix), INDEX))
                 .uid(FLOW + "-search-sink").name("Search " + INDEX + suffix);
 
-        return decoded.deadLetters();
-    }
-
-    static WatermarkStrategy<Observation> watermarks(JobSettings settings) {
-        return WatermarkStrategy.<Observation>forBoundedOutOfOrderness(settings.get(JobSettings.OBSERVATIONS_OUT_OF_ORDERNESS))
-                .withTimestampAssigner((o, previous) -> o.getEventTime().toEpochMilli())
-                .withIdleness(settings.get(JobSettings.OBSERVATIONS_IDLE_TIMEOUT));
+        return List.of();
     }
 
     /** Counts are final when emitted, so no external version: a replay writes the same document. */

@@ -6,7 +6,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Wraps a validated record into the raw zone's envelope: the flow that owns its event type (the first
@@ -15,15 +14,6 @@ import java.util.Map;
 public final class RawEnvelope implements MapFunction<ValidatedRecord, RawEvent> {
 
     private static final long serialVersionUID = 1L;
-
-    /** The flow each event type belongs to; the raw zone's top-level directories. */
-    static final Map<String, String> OWNER = Map.of(
-            EventType.ASSET_ANNOUNCED.name(), "assets",
-            EventType.ASSET_REQUEST.name(), "assets",
-            EventType.HOVERBOARD_READING.name(), "telemetry",
-            EventType.CUSTOMER.name(), "telemetry",
-            EventType.TRIP.name(), "telemetry",
-            EventType.OBSERVATION.name(), "observations");
 
     @Override
     public RawEvent map(ValidatedRecord record) {
@@ -36,8 +26,8 @@ public final class RawEnvelope implements MapFunction<ValidatedRecord, RawEvent>
                 .build();
     }
 
-    /** The owning flow; a type added to {@link EventType} without an owner here lands under "unassigned". */
+    /** The owning flow ({@link EventType#owner()}); a type without one lands under "unassigned". */
     static String ownerOf(String type) {
-        return OWNER.getOrDefault(type, "unassigned");
+        return EventType.ownerOf(type);
     }
 }

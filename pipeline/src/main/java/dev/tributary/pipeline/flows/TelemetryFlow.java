@@ -65,13 +65,13 @@ public final class TelemetryFlow implements FlowGraph {
     public static final String FLOW = "telemetry";
 
     @Override
-    public DataStream<DeadLetter> build(FlowContext context) {
+    public List<DataStream<DeadLetter>> build(FlowContext context) {
         JobSettings settings = context.settings();
-        Decoding.Decoded<HoverboardReading> readings = Decoding.read(context, FLOW, EventType.HOVERBOARD_READING);
-        Decoding.Decoded<Customer> customers = Decoding.read(context, FLOW, EventType.CUSTOMER);
-        Decoding.Decoded<Trip> trips = Decoding.read(context, FLOW, EventType.TRIP);
+        DataStream<HoverboardReading> readings = context.inputs().records(EventType.HOVERBOARD_READING);
+        DataStream<Customer> customerRecords = context.inputs().records(EventType.CUSTOMER);
+        DataStream<Trip> trips = context.inputs().records(EventType.TRIP);
 
-        SingleOutputStreamOperator<HoverboardReading> ordered = order(readings.records(), settings);
+        SingleOutputStreamOperator<HoverboardReading> ordered = order(readings, settings);
         DataStream<HoverboardReading> late = ordered.getSideOutput(SequenceOrderer.LATE_READINGS);
 
         ordered.union(late)
@@ -100,13 +100,12 @@ public final class TelemetryFlow implements FlowGraph {
                         new DeviceStateDocuments(devicesIndex), "devices"))
                 .uid(FLOW + "-devices-search").name("latest device state → search " + devicesIndex);
 
-        DataStream<Customer> customerRecords = customers.records();
         customerRecords.keyBy(Customer::getCustomerId)
                 .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-customers-warehouse", List.of(WarehouseTables.CUSTOMERS)))
                 .uid(FLOW + "-customers-warehouse").name("customers → warehouse");
 
         TripEnrichmentConfig enrichment = enrichmentConfig(settings);
-        trips.records()
+        trips
                 .keyBy(Trip::getCustomerId)
                 .connect(customerRecords.keyBy(Customer::getCustomerId))
                 .process(new CustomerTripEnricher(enrichment), TelemetryTypes.TRIP)
@@ -119,7 +118,7 @@ public final class TelemetryFlow implements FlowGraph {
                 .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-trips-warehouse", List.of(WarehouseTables.TRIPS)))
                 .uid(FLOW + "-trips-warehouse").name("trips → warehouse");
 
-        return readings.deadLetters().union(customers.deadLetters(), trips.deadLetters());
+        return List.of();
     }
 
     /**

@@ -1,18 +1,18 @@
 package dev.tributary.pipeline.io;
 
-import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.events.DeadLetter;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.config.StartingOffsets;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -29,21 +29,23 @@ public final class KafkaSources implements Sources {
     }
 
     @Override
-    public DataStream<RawRecord> kafka(StreamExecutionEnvironment env, String uid, String name, List<String> topics) {
+    public <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> kafka(
+            StreamExecutionEnvironment env, KafkaInput<T> input) {
         Properties props = settings.kafkaClientProperties();
         props.setProperty("isolation.level", "read_committed");
         // offsets committed to the group only show progress and lag; Flink restores from its own checkpoints
         props.setProperty("commit.offsets.on.checkpoint", "true");
         props.setProperty("partition.discovery.interval.ms", "60000");
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+        KafkaSource<Either<DeadLetter, T>> source = KafkaSource.<Either<DeadLetter, T>>builder()
                 .setProperties(props)
-                .setTopics(topics)
+                .setTopics(input.topics())
                 .setGroupId(settings.get(JobSettings.KAFKA_GROUP_ID))
                 .setStartingOffsets(startingOffsets(settings.get(JobSettings.KAFKA_STARTING_OFFSETS)))
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(new DecodingDeserializer<>(input))
                 .build();
-        // Event time is assigned per flow (observations) after decoding; sources carry no watermarks.
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid).name(name);
+        // the strategy runs in the source: one watermark generator per partition (Flink's per-split watermarks)
+        return env.fromSource(source, input.watermarks(), input.name(), input.producedType())
+                .uid(input.uid()).name(input.name());
     }
 
     private static OffsetsInitializer startingOffsets(StartingOffsets offsets) {

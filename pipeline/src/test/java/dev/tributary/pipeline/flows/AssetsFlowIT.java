@@ -9,6 +9,7 @@ import dev.tributary.events.AssetStatus;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
+import dev.tributary.pipeline.FaultySources;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TestEnvironments;
@@ -132,13 +133,7 @@ public class AssetsFlowIT {
 
             KafkaSources kafka = new KafkaSources(settings);
             String announcedTopic = topics.announced();
-            Sources withFault = (e, uid, name, t) -> {
-                DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-                return t.contains(announcedTopic)
-                        ? stream.map(new FailOnce("assets-it", announcements.size() / 2))
-                                .returns(TypeInformation.of(RawRecord.class)).uid(uid + "-fault").name("injected fault")
-                        : stream;
-            };
+            Sources withFault = new FaultySources(kafka, announcedTopic, "assets-it", announcements.size() / 2);
             TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
             JobClient job = env.executeAsync("assets-it");
             try {

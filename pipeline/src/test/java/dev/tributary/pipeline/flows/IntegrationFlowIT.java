@@ -4,6 +4,7 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.FailOnce;
+import dev.tributary.pipeline.FaultySources;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TestEnvironments;
@@ -99,13 +100,7 @@ class IntegrationFlowIT {
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
         KafkaSources kafka = new KafkaSources(settings);
-        Sources withFault = (e, uid, name, t) -> {
-            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-            return t.contains(hoverboard)
-                    ? stream.map(new FailOnce(fault, valid / 2)).returns(TypeInformation.of(RawRecord.class))
-                            .uid(uid + "-fault").name("injected fault")
-                    : stream;
-        };
+        Sources withFault = new FaultySources(kafka, hoverboard, fault, valid / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync(fault);
         try {

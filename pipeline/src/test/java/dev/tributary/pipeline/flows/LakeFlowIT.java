@@ -8,6 +8,7 @@ import dev.tributary.events.RawEvent;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
+import dev.tributary.pipeline.FaultySources;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.S3TestSupport;
@@ -137,13 +138,7 @@ class LakeFlowIT {
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
 
         KafkaSources kafka = new KafkaSources(settings);
-        Sources withFault = (e, uid, name, t) -> {
-            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-            return t.contains(topics.hoverboard())
-                    ? stream.map(new FailOnce(FAULT, valid / 2)).returns(TypeInformation.of(RawRecord.class))
-                            .uid(uid + "-fault").name("injected fault")
-                    : stream;
-        };
+        Sources withFault = new FaultySources(kafka, topics.hoverboard(), FAULT, valid / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("lake-it");
         try (S3Client s3 = S3TestSupport.client()) {

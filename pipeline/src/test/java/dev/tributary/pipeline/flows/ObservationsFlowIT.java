@@ -6,6 +6,7 @@ import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.operators.observations.WindowIds;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
+import dev.tributary.pipeline.FaultySources;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TestEnvironments;
@@ -152,9 +153,7 @@ class ObservationsFlowIT {
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
         KafkaSources kafka = new KafkaSources(settings);
-        FailOnce fault = new FailOnce(FAULT, phase1Unique / 2);
-        Sources withFault = (e, uid, name, t) -> kafka.kafka(e, uid, name, t)
-                .map(fault).returns(TypeInformation.of(RawRecord.class)).uid(uid + "-fault").name("injected fault");
+        Sources withFault = new FaultySources(kafka, sourceTopics.get(0), FAULT, phase1Unique / 6);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("observations-it");
         try {

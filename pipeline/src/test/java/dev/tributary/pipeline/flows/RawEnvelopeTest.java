@@ -11,8 +11,8 @@ class RawEnvelopeTest {
     @Test
     void everyEventTypeHasAnOwningFlowForItsRawZoneDirectory() {
         assertThat(EventType.ALL).extracting(EventType::name)
-                .as("add new event types to RawEnvelope.OWNER, or their raw files land under 'unassigned'")
-                .allSatisfy(type -> assertThat(RawEnvelope.OWNER).containsKey(type));
+                .as("add new event types to EventType.OWNERS, or their raw files land under 'unassigned'")
+                .allSatisfy(type -> assertThat(EventType.OWNERS).containsKey(type));
     }
 
     @Test

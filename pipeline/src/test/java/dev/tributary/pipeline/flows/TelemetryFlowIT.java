@@ -8,6 +8,7 @@ import dev.tributary.events.Trip;
 import dev.tributary.operators.codec.RawRecord;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
+import dev.tributary.pipeline.FaultySources;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TestEnvironments;
@@ -110,14 +111,8 @@ class TelemetryFlowIT {
 
         String failure = "telemetry-it-" + suffix;
         KafkaSources kafka = new KafkaSources(settings);
-        Sources withFault = (e, uid, name, t) -> {
-            DataStream<RawRecord> stream = kafka.kafka(e, uid, name, t);
-            // in the second half of the input, after the database restart
-            return t.contains(topics.hoverboard())
-                    ? stream.map(new FailOnce(failure, half + half / 2)).returns(TypeInformation.of(RawRecord.class))
-                            .uid(uid + "-fault").name("injected fault")
-                    : stream;
-        };
+        // in the second half of the input, after the database restart
+        Sources withFault = new FaultySources(kafka, topics.hoverboard(), failure, half + half / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
 
         KafkaTestSupport.produce(topics.hoverboard(), readings.subList(0, half));
