@@ -6,26 +6,32 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
-import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Migrates a savepoint of release 0.1.0 to the graph of 0.2.0, with Flink's State Processor API:
- * {@code bin/migrate-savepoint <old-savepoint> <new-dir>}, then {@code bin/upgrade --savepoint <new-dir> ...}.
+ * Migrates a savepoint of release 0.1.0 to the graph of 0.2.0 (offsets read with Flink's State Processor API):
+ * {@code bin/migrate-savepoint <old-savepoint> <new-dir>}, then {@code bin/flink run -s <new-dir> ...}.
  *
  * <p>0.1.0 read each event type once per flow that used it ({@code <flow>-<type>-source}); 0.2.0 reads it once
  * for the whole job ({@code <type>-source}). Per type, the old source to keep is the one <b>furthest behind</b>
@@ -63,13 +69,12 @@ public final class MigrateSavepoint {
     }
 
     public static Report migrate(StreamExecutionEnvironment env, String from, String to) throws Exception {
+        CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(from);
         Set<OperatorID> present = new HashSet<>();
-        for (OperatorState state : SavepointLoader.loadSavepointMetadata(from).getOperatorStates()) {
-            present.add(state.getOperatorID());
-        }
+        metadata.getOperatorStates().forEach(state -> present.add(state.getOperatorID()));
         List<String> lines = new ArrayList<>();
-        SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, from);
-        boolean changed = false;
+        Map<OperatorID, String> renamed = new HashMap<>();
+        Set<OperatorID> dropped = new HashSet<>();
         for (EventType<?> type : typesOf0_1_0()) {
             String target = type.name() + "-source";
             if (present.contains(id(target))) {
@@ -87,31 +92,73 @@ public final class MigrateSavepoint {
                 continue;
             }
             String keep = furthestBehind(candidates);
-            writer = writer.changeOperatorIdentifier(OperatorIdentifier.forUid(keep), OperatorIdentifier.forUid(target));
+            renamed.put(id(keep), target);
             lines.add(type.name() + ": " + keep + " -> " + target + " (offsets " + candidates.get(keep) + ")");
             for (Map.Entry<String, Map<String, Long>> other : candidates.entrySet()) {
                 if (!other.getKey().equals(keep)) {
-                    writer = writer.removeOperator(OperatorIdentifier.forUid(other.getKey()));
+                    dropped.add(id(other.getKey()));
                     lines.add("  dropped " + other.getKey() + ": " + difference(candidates.get(keep), other.getValue()));
                 }
             }
-            changed = true;
         }
         for (String uid : DROPPED) {
             if (present.contains(id(uid))) {
-                writer = writer.removeOperator(OperatorIdentifier.forUid(uid));
+                dropped.add(id(uid));
                 lines.add("dropped " + uid);
-                changed = true;
             }
         }
-        if (!changed) {
+        if (renamed.isEmpty() && dropped.isEmpty()) {
             lines.add("nothing to migrate: " + from + " is already a savepoint of this release's graph");
             return new Report(lines);
         }
-        writer.write(to);
-        env.execute("Migrate savepoint " + from);
+        List<OperatorState> states = new ArrayList<>();
+        for (OperatorState state : metadata.getOperatorStates()) {
+            String uid = renamed.get(state.getOperatorID());
+            if (uid != null) {
+                // the whole state moves: the readers' splits and the enumerator's (coordinator) state with them
+                OperatorState moved = state.copyWithNewIDs(uid, id(uid));
+                // copyWithNewIDs leaves the coordinator state behind: without it the enumerator would assign every
+                // partition again, next to the readers' restored splits (each record read twice)
+                moved.setCoordinatorState(state.getCoordinatorState());
+                states.add(moved);
+            } else if (!dropped.contains(state.getOperatorID())) {
+                states.add(state);
+            }
+        }
+        write(new CheckpointMetadata(metadata.getCheckpointId(), states, metadata.getMasterStates()), from, to);
         lines.add("written: " + to);
         return new Report(lines);
+    }
+
+    /**
+     * Writes the new metadata beside copies of the old savepoint's state files (savepoints reference their files
+     * relative to their directory). Why not {@code SavepointWriter}: on Flink 2.2 it ships the existing operator
+     * states through Kryo, which fails on Java 17 ({@code IllegalAccessError} on
+     * {@code InflightDataRescalingDescriptor$NoRescalingDescriptor}); the metadata serializer it ends with is the
+     * one used here.
+     */
+    private static void write(CheckpointMetadata metadata, String from, String to) throws IOException {
+        Path source = new Path(from);
+        Path target = new Path(to);
+        FileSystem fs = target.getFileSystem();
+        if (fs.exists(target) && fs.listStatus(target) != null && fs.listStatus(target).length > 0) {
+            throw new IOException("the migrated savepoint's directory must be new or empty: " + to);
+        }
+        fs.mkdirs(target);
+        FileSystem sourceFs = source.getFileSystem();
+        for (FileStatus file : sourceFs.listStatus(source)) {
+            String name = file.getPath().getName();
+            if (file.isDir() || name.equals("_metadata")) {
+                continue;
+            }
+            try (var in = sourceFs.open(file.getPath());
+                 var out = fs.create(new Path(target, name), FileSystem.WriteMode.NO_OVERWRITE)) {
+                in.transferTo(out);
+            }
+        }
+        try (var out = new DataOutputStream(fs.create(new Path(target, "_metadata"), FileSystem.WriteMode.NO_OVERWRITE))) {
+            Checkpoints.storeCheckpointMetadata(metadata, out);
+        }
     }
 
     /** The types 0.1.0 read from Kafka (the edge flow's too). */

@@ -58,14 +58,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a task failure injected mid-stream: exact counts per window and dimension in both stores, copies counted once,
  * out-of-order records within the bound counted, late ones on the late topic and in the table, never counted.
  *
- * <p><b>Why the input comes in three phases.</b> The sources merge several partitions per subtask in an order that
- * depends on timing, and the watermark follows the newest event time a subtask has seen. So the test only relies
- * on orders that hold on every run: (1) on-time records spread over less than the out-of-orderness bound, so none
- * can be late whatever the interleaving (and out-of-order ones within it still count); once all are stored,
- * (2) per partition an "advancer" far ahead, then the late records behind it in the same partition (late on
- * every run, since a partition is read in order); once those are on the late topic, (3) per partition a
+ * <p><b>Why the input comes in three phases.</b> The watermark is the minimum over the partitions of each one's
+ * newest event time minus the bound, emitted periodically, so whether a record is late depends on when it arrives.
+ * The test only relies on orders that hold on every run: (1) on-time records spread over less than the
+ * out-of-orderness bound, so none can be late whatever the interleaving (and out-of-order ones within it still
+ * count); once all are stored, (2) per partition an "advancer" far ahead, and once phase 1's windows have closed
+ * (their counts are stored), late records behind them; once those are on the late topic, (3) per partition a
  * "watermark pusher" far enough ahead to close every window before it. Every partition gets records in each
- * phase, so no subtask holds the watermark back; idleness is set long so it plays no part.
+ * phase, so none holds the watermark back; idleness is set long so it plays no part.
  */
 class ObservationsFlowIT {
 
@@ -165,16 +165,25 @@ class ObservationsFlowIT {
             unique.put("shared-1", "gbif".equals(sharedSource) ? viaGbif : viaObis);
             expectCounted(unique.get("shared-1"));
 
-            // phase 2: per partition an advancer 20 minutes ahead, then late records behind it
+            // phase 2: per partition an advancer 20 minutes ahead; once the windows of phase 1 have closed (their
+            // counts are stored), late records behind them
+            int phase1Windows = expectedCounts.size();
             for (int s = 0; s < SOURCES.size(); s++) {
                 for (int p = 0; p < 2; p++) {
                     String src = SOURCES.get(s);
                     Observation advancer = observation(src + "-" + p + "-adv", src, TAXA[0], T0.plus(Duration.ofMinutes(20)).plusSeconds(p));
                     expectCounted(advancer);
+                    KafkaTestSupport.produce(sourceTopics.get(s), p, List.of(entry(advancer, true)));
+                }
+            }
+            awaitCount(db, "SELECT count(*) FROM observation_counts", phase1Windows, "phase 1 windows closed");
+            for (int s = 0; s < SOURCES.size(); s++) {
+                for (int p = 0; p < 2; p++) {
+                    String src = SOURCES.get(s);
                     Observation late = observation(src + "-" + p + "-late", src, TAXA[3], T0.plusSeconds(30 + s * 60 + p));
                     unique.put(late.getOccurrenceId(), late);
                     expectedLate.add(late.getOccurrenceId());
-                    List<Map.Entry<String, byte[]>> records = new ArrayList<>(List.of(entry(advancer, true), entry(late, false)));
+                    List<Map.Entry<String, byte[]>> records = new ArrayList<>(List.of(entry(late, false)));
                     if (s == 0 && p == 0) {
                         records.add(entry(late, true));   // a late record twice: stored and reported once
                     }
