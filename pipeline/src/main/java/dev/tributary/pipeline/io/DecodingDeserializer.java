@@ -34,8 +34,9 @@ public final class DecodingDeserializer<T extends SpecificRecordBase>
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        // the decode counters (decodeRecordsIn, rejected_<CODE>, ...) on the source operator's metric group
-        decoder.open(context.getMetricGroup());
+        // the decode counters (decodeRecordsIn, rejected_<CODE>, ...) on the source operator, in a group naming the
+        // type: <source>.deserializer.Decode_<Type>.<counter> in the web UI and the REST API
+        decoder.open(context.getMetricGroup().addGroup("Decode_" + decoder.type().getSimpleName()));
     }
 
     @Override
