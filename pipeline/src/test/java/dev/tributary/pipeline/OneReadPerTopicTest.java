@@ -1,18 +1,12 @@
 package dev.tributary.pipeline;
 
 import dev.tributary.events.DeadLetter;
-import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.EventType;
-import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.io.KafkaInput;
-import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
-import dev.tributary.pipeline.io.TributarySinks;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -24,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,24 +30,14 @@ class OneReadPerTopicTest {
     private final List<KafkaInput<?>> inputs = new ArrayList<>();
 
     private StreamGraph fullGraph() {
-        String allFlows = TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase())
-                .collect(Collectors.joining(","));
-        JobSettings settings = JobSettings.parse(Map.of("flows", allFlows, "warehouse.password", "unused",
-                "lake.raw-zone", "file:///tmp/tributary-uid-test/raw"), Map.of());
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        KafkaSources kafka = new KafkaSources(settings);
-        Sources recording = new Sources() {
+        return OperatorUidTest.fullGraph(kafka -> new Sources() {
             @Override
             public <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> kafka(
                     StreamExecutionEnvironment e, KafkaInput<T> input) {
                 inputs.add(input);
                 return kafka.kafka(e, input);
             }
-        };
-        TributaryJob.build(new FlowContext(env, settings, recording, new TributarySinks(settings)));
-        return env.getStreamGraph();
+        });
     }
 
     @Test

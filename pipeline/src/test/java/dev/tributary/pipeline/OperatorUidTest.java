@@ -4,6 +4,7 @@ import dev.tributary.pipeline.config.Flow;
 import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.flows.FlowContext;
 import dev.tributary.pipeline.io.KafkaSources;
+import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 
 import org.apache.flink.configuration.Configuration;
@@ -32,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperatorUidTest {
 
     private static StreamGraph fullGraph() {
+        return fullGraph(kafka -> kafka);
+    }
+
+    /** The job's graph with every flow on, its Kafka sources seen through {@code sources} (tests may record them). */
+    static StreamGraph fullGraph(java.util.function.Function<Sources, Sources> sources) {
         String allFlows = TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase())
                 .collect(Collectors.joining(","));
         // a file:// raw zone: the graph is built offline, without the s3 filesystem plugin
@@ -40,7 +46,8 @@ class OperatorUidTest {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));
+        TributaryJob.build(new FlowContext(env, settings, sources.apply(new KafkaSources(settings)),
+                new TributarySinks(settings)));
         return env.getStreamGraph();
     }
 
