@@ -18,8 +18,8 @@ import java.util.Optional;
  * reason and the source topic, partition and offset. Bad input is a value, never an exception.
  *
  * <p>Plain and serializable so it runs where the job needs it: inside the Kafka source's deserializer (the job's
- * read path, so event time is known per partition, see {@code DecodingDeserializer}) or in a {@link DecodeFunction}
- * over a stream of {@link RawRecord}s. Call {@link #open} once before {@link #decode}.
+ * read path, so event time is known per partition, see {@code DecodingDeserializer}) and in unit tests.
+ * Call {@link #open} once before {@link #decode}.
  */
 public final class RecordDecoder<T extends SpecificRecordBase> implements Serializable {
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A semantic check of one event type, run after decoding (a well-typed record can still be impossible, e.g.
- * a battery at 130 %). Serializable: it ships with the job graph inside {@link DecodeFunction}.
+ * a battery at 130 %). Serializable: it ships with the job graph inside {@link RecordDecoder}.
  */
 @FunctionalInterface
 public interface RecordValidator<T> extends Serializable {

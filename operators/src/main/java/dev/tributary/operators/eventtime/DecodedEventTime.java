@@ -45,14 +45,14 @@ public final class DecodedEventTime {
     public static <T> WatermarkStrategy<Either<DeadLetter, T>> watermarks(EventTimeOf<T> eventTime,
             Duration maxOutOfOrderness, Duration idleness, Alignment alignment, Clock clock) {
         Objects.requireNonNull(eventTime, "eventTime");
+        Objects.requireNonNull(alignment, "alignment");
         Objects.requireNonNull(clock, "clock");
         SerializableTimestampAssigner<Either<DeadLetter, T>> timestamps =
                 (decoded, kafkaTimestamp) -> decoded.isRight() ? eventTime.millis(decoded.right()) : kafkaTimestamp;
-        WatermarkStrategy<Either<DeadLetter, T>> strategy = WatermarkStrategy
+        return WatermarkStrategy
                 .<Either<DeadLetter, T>>forGenerator(context -> new ClockCappedWatermarks<>(maxOutOfOrderness, clock))
                 .withTimestampAssigner(timestamps)
-                .withIdleness(idleness);
-        return alignment == null ? strategy
-                : strategy.withWatermarkAlignment(alignment.group(), alignment.maxDrift(), alignment.interval());
+                .withIdleness(idleness)
+                .withWatermarkAlignment(alignment.group(), alignment.maxDrift(), alignment.interval());
     }
 }

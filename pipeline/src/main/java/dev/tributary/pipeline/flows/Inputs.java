@@ -3,7 +3,6 @@ package dev.tributary.pipeline.flows;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.CodecLimits;
 import dev.tributary.operators.codec.DeadLettersAside;
-import dev.tributary.operators.codec.DecodeFunction;
 import dev.tributary.operators.codec.RecordDecoder;
 import dev.tributary.operators.codec.ValidatorRegistry;
 import dev.tributary.operators.eventtime.DecodedEventTime;
@@ -60,7 +59,7 @@ public final class Inputs {
     /** The dead letters of every input read so far (empty when none was). */
     public List<DataStream<DeadLetter>> deadLetters() {
         List<DataStream<DeadLetter>> out = new ArrayList<>();
-        read.values().forEach(decoded -> out.add(decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)));
+        read.values().forEach(decoded -> out.add(decoded.getSideOutput(DeadLettersAside.DEAD_LETTERS)));
         return out;
     }
 

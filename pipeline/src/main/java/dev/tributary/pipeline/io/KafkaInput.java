@@ -1,6 +1,7 @@
 package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.codec.AvroTypes;
 import dev.tributary.operators.codec.RecordDecoder;
 
 import org.apache.avro.specific.SpecificRecordBase;
@@ -29,6 +30,6 @@ public record KafkaInput<T extends SpecificRecordBase>(String uid, String name, 
 
     /** What the source emits: the decoded record (right) or its dead letter (left). */
     public TypeInformation<Either<DeadLetter, T>> producedType() {
-        return new EitherTypeInfo<>(dev.tributary.operators.codec.AvroTypes.of(DeadLetter.class), recordType);
+        return new EitherTypeInfo<>(AvroTypes.of(DeadLetter.class), recordType);
     }
 }

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decoding as an operator over a stream of raw records (the job's Kafka inputs decode in the source, see
- * {@link RecordDecoder}): {@link RawRecord} in, the event on the main output, and every record
+ * Test harness for the production decoder: {@link RecordDecoder} (which the job runs inside its Kafka sources'
+ * deserializers) as an operator over a stream of raw records, so harness tests can feed it records and read both
+ * outputs: {@link RawRecord} in, the event on the main output, and every record
  * that cannot be decoded or breaks its type's rules as a {@link DeadLetter} on the side output
  * {@link #DEAD_LETTERS}, naming the source topic, partition and offset.
  *
@@ -35,8 +36,8 @@ public final class DecodeFunction<T extends SpecificRecordBase> extends ProcessF
 
     private static final long serialVersionUID = 1L;
 
-    /** Side output of rejected records; one tag shared by every decode operator. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", AvroTypes.of(DeadLetter.class));
+    /** The job's side output of rejected records. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = DeadLettersAside.DEAD_LETTERS;
 
     private final RecordDecoder<T> decoder;
 
