@@ -7,7 +7,7 @@ import java.util.Map;
  * Settings of the query API. Connection settings and credentials come from the environment only (the password is
  * never printed); the port, bind address and index names may also be given as {@code --name value} arguments.
  *
- * @param pgUser     a read-only role (bin/stack creates {@code tributary_reader}; see the README for Redshift)
+ * @param pgUser     a read-only role (bin/stack creates {@code tributary_reader}; see docs/query-api.md for Redshift)
  * @param timeout    per warehouse statement and per search request
  */
 public record QuerySettings(String host, int port, String pgUrl, String pgUser, String pgPassword, String esUrl,
