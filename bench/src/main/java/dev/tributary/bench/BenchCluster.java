@@ -1,6 +1,7 @@
 package dev.tributary.bench;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,8 +23,11 @@ final class BenchCluster implements AutoCloseable {
     /** A cluster with one TaskManager of {@code slots} slots; {@code conf} is also each job's configuration. */
     BenchCluster(Configuration conf, int slots) throws Exception {
         this.conf = conf;
+        Configuration clusterConf = new Configuration(conf);
+        // any free port: beside bin/stack, whose session cluster holds 8081, the REST endpoint cannot take that
+        clusterConf.set(RestOptions.BIND_PORT, "0");
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
+                .setConfiguration(clusterConf)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
@@ -43,6 +47,26 @@ final class BenchCluster implements AutoCloseable {
         graph.setJobName(jobName);
         cluster.executeJobBlocking(graph.getJobGraph());
     }
+
+    /** Submits the job built in {@code env}; the future completes when it ends. */
+    java.util.concurrent.CompletableFuture<?> submit(StreamExecutionEnvironment env, String jobName) throws Exception {
+        var graph = env.getStreamGraph();
+        graph.setJobName(jobName);
+        var jobGraph = graph.getJobGraph();
+        cluster.submitJob(jobGraph).get();
+        submitted = jobGraph.getJobID();
+        return cluster.requestJobResult(submitted);
+    }
+
+    /** Cancels the job last {@link #submit submitted} and waits for its end. */
+    void cancel(java.util.concurrent.CompletableFuture<?> job) throws Exception {
+        if (!job.isDone()) {
+            cluster.cancelJob(submitted).get();
+            job.get();
+        }
+    }
+
+    private org.apache.flink.api.common.JobID submitted;
 
     @Override
     public void close() throws Exception {

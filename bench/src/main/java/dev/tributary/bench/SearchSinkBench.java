@@ -122,51 +122,10 @@ public final class SearchSinkBench {
      * the documents and keeps up to {@link #IN_FLIGHT} {@code _bulk} requests open.
      */
     private static long runPlain(String url, String index, long docs) throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(PARALLELISM);
-        long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < PARALLELISM; w++) {
-            long from = docs * w / PARALLELISM;
-            long to = docs * (w + 1) / PARALLELISM;
-            done.add(writers.submit(() -> {
-                writeRange(url, index, from, to);
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        long nanos = System.nanoTime() - start;
-        writers.shutdown();
-        return nanos;
-    }
-
-    private static void writeRange(String url, String index, long from, long to) throws Exception {
-        Semaphore inFlight = new Semaphore(IN_FLIGHT);
-        List<CompletableFuture<Void>> requests = new ArrayList<>();
-        byte[] action = ("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"").getBytes(StandardCharsets.UTF_8);
-        for (long batchStart = from; batchStart < to; batchStart += BATCH) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream(BATCH * 400);
-            for (long i = batchStart; i < Math.min(to, batchStart + BATCH); i++) {
-                Observation o = observation(i);
-                body.write(action);
-                body.write(ObservationDocuments.observationId(o).getBytes(StandardCharsets.UTF_8));   // ids need no escaping
-                body.write("\"}}\n".getBytes(StandardCharsets.UTF_8));
-                body.write(ObservationDocuments.observation(o));
-                body.write('\n');
-            }
-            inFlight.acquire();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/_bulk"))
-                    .header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-            requests.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
-                inFlight.release();
-                if (r.statusCode() != 200 || r.body().contains("\"errors\":true")) {
-                    throw new IllegalStateException("bulk request failed: HTTP " + r.statusCode());
-                }
-            }));
-        }
-        CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).get();
+        return PlainLoaders.bulk(url, index, docs, i -> {
+            Observation o = observation(i);
+            return new PlainLoaders.Document(ObservationDocuments.observationId(o), ObservationDocuments.observation(o));
+        }, PARALLELISM, BATCH, IN_FLIGHT);
     }
 
     private static void check(String url, String index, long docs) throws IOException, InterruptedException {
@@ -177,7 +136,7 @@ public final class SearchSinkBench {
         }
     }
 
-    private static JsonNode call(String url, String method, String path, String body) throws IOException, InterruptedException {
+    static JsonNode call(String url, String method, String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

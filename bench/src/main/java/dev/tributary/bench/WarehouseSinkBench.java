@@ -107,23 +107,10 @@ public final class WarehouseSinkBench {
     }
 
     private static long runCopy(String url, String user, String password, long rows) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, user, password)) {
-            c.setAutoCommit(false);
-            long start = System.nanoTime();
-            String sql = "COPY readings (device_id, seq, event_time, battery_pct, temperature_c, speed_kmh, latitude,"
-                    + " longitude, error_code) FROM STDIN (FORMAT text)";
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(
-                    new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 65536), StandardCharsets.UTF_8), 65536)) {
-                for (long i = 0; i < rows; i++) {
-                    CopyText.appendRow(out, WarehouseTables.READINGS.rowOf(reading(i)));
-                }
-            }
-            c.commit();
-            return System.nanoTime() - start;
-        }
+        return PlainLoaders.copy(url, user, password, WarehouseTables.READINGS, rows, WarehouseSinkBench::reading);
     }
 
-    private static String freshSchema(String base, String user, String password, String schema) throws SQLException {
+    static String freshSchema(String base, String user, String password, String schema) throws SQLException {
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
