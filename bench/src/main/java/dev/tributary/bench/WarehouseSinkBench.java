@@ -2,7 +2,6 @@ package dev.tributary.bench;
 
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.sinks.deadletter.DeadLetterChannel;
-import dev.tributary.sinks.redshift.CopyText;
 import dev.tributary.sinks.redshift.WarehouseDialect;
 import dev.tributary.sinks.redshift.WarehouseSchema;
 import dev.tributary.sinks.redshift.WarehouseSink;
@@ -15,13 +14,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
