@@ -6,7 +6,7 @@ import dev.tributary.events.DownloadOutcome;
 import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.sinks.assets.DownloadFunction;
 import dev.tributary.sinks.assets.DownloadLimits;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
 import dev.tributary.sinks.objectstore.Sha256;
 

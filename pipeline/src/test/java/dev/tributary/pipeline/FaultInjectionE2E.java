@@ -10,7 +10,7 @@ import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.flows.AssetsFlowIT;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.Sha256;
 import dev.tributary.testing.StackEnv;
 

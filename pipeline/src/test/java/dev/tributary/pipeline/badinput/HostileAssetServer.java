@@ -1,6 +1,6 @@
 package dev.tributary.pipeline.badinput;
 
-import dev.tributary.sinks.assets.samples.SampleMedia;
+import dev.tributary.samples.SampleMedia;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

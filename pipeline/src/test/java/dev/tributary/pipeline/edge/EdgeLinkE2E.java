@@ -1,5 +1,8 @@
 package dev.tributary.pipeline.edge;
 
+import dev.tributary.tools.edge.EdgeCatalog;
+import dev.tributary.tools.edge.OutboxSync;
+import dev.tributary.tools.edge.RequestPublisher;
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.AssetDelivery;
@@ -11,7 +14,7 @@ import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.SessionCluster;
 import dev.tributary.pipeline.StackCommand;
 import dev.tributary.pipeline.WarehouseTestSchema;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
 import dev.tributary.sinks.objectstore.Sha256;

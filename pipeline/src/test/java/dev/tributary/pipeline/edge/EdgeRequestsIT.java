@@ -1,5 +1,8 @@
 package dev.tributary.pipeline.edge;
 
+import dev.tributary.tools.edge.EdgeCatalog;
+import dev.tributary.tools.edge.OutboxSync;
+import dev.tributary.tools.edge.RequestPublisher;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.S3TestSupport;

@@ -19,7 +19,7 @@ import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.Sha256;
 import dev.tributary.testing.StackEnv;

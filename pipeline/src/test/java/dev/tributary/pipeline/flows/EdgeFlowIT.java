@@ -11,7 +11,7 @@ import dev.tributary.pipeline.TestEnvironments;
 import dev.tributary.pipeline.TributaryJob;
 import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.pipeline.config.JobSettings;
-import dev.tributary.pipeline.edge.EdgeCatalog;
+import dev.tributary.tools.edge.EdgeCatalog;
 import dev.tributary.pipeline.io.KafkaSources;
 import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.sinks.redshift.EdgeAssetStatus;

@@ -1,7 +1,7 @@
 package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.UrlGuard;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.LocalObjectStore;
 import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.sinks.objectstore.Sha256;

@@ -1,4 +1,4 @@
-package dev.tributary.pipeline.edge;
+package dev.tributary.tools.edge;
 
 import dev.tributary.events.AssetRequest;
 import dev.tributary.operators.codec.AvroEventSerializer;

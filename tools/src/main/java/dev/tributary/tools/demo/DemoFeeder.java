@@ -1,4 +1,4 @@
-package dev.tributary.pipeline.demo;
+package dev.tributary.tools.demo;
 
 import dev.tributary.events.Customer;
 import dev.tributary.operators.codec.AvroEventSerializer;

@@ -1,4 +1,4 @@
-package dev.tributary.pipeline.demo;
+package dev.tributary.tools.demo;
 
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetBroadcast;
@@ -7,7 +7,7 @@ import dev.tributary.events.AssetRequest;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStatus;
 import dev.tributary.operators.codec.AvroEventSerializer;
-import dev.tributary.sinks.assets.samples.SampleAssetServer;
+import dev.tributary.samples.SampleAssetServer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,4 +1,4 @@
-package dev.tributary.sinks.assets.samples;
+package dev.tributary.samples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.tributary.sinks.assets.samples;
+package dev.tributary.samples;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

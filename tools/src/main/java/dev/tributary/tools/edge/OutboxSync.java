@@ -1,4 +1,4 @@
-package dev.tributary.pipeline.edge;
+package dev.tributary.tools.edge;
 
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.redshift.EdgeAssetStatus;

@@ -1,4 +1,4 @@
-package dev.tributary.pipeline.tools;
+package dev.tributary.tools.topic;
 
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetBroadcast;
