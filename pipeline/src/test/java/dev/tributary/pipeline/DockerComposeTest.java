@@ -62,12 +62,12 @@ class DockerComposeTest {
     @Test
     void theLocalStacksServersAndPortsAreDeclared() throws IOException {
         Map<String, Object> services = services();
-        assertThat(services).containsKeys("kafka", "postgres", "elasticsearch", "kibana", "minio", "jobmanager",
+        assertThat(services).containsKeys("kafka", "postgres", "elasticsearch", "kibana", "s3", "jobmanager",
                 "taskmanager");
         assertPublishes(services, "kafka", port(StackEnv.kafkaBootstrap()));
         assertPublishes(services, "postgres", port(StackEnv.pgUrl().replace("jdbc:", "")));
         assertPublishes(services, "elasticsearch", port(StackEnv.esUrl()));
-        assertPublishes(services, "minio", port(StackEnv.s3Endpoint()));
+        assertPublishes(services, "s3", port(StackEnv.s3Endpoint()));
         assertPublishes(services, "jobmanager", port(StackEnv.flinkRest()));
     }
 
@@ -77,6 +77,40 @@ class DockerComposeTest {
         Map<String, Object> jobmanager = (Map<String, Object>) services().get("jobmanager");
         assertThat((List<String>) jobmanager.get("volumes"))
                 .anySatisfy(v -> assertThat(v).startsWith("./pipeline/target/tributary-job.jar:"));
+    }
+
+    /**
+     * The images run the versions bin/stack runs: the server versions of stack/pom.xml (the Elasticsearch runner's
+     * version is the server's plus a fourth number), PostgreSQL 15 (bin/stack's Debian server), Flink of the root pom.
+     */
+    @Test
+    void theImagesRunTheVersionsOfTheLocalStack() throws IOException {
+        Map<String, Object> services = services();
+        String stack = Files.readString(StackEnv.repoRoot().resolve("stack/pom.xml"));
+        String root = Files.readString(StackEnv.repoRoot().resolve("pom.xml"));
+        String kafka = property(stack, "kafka.version");
+        String elasticsearch = property(stack, "elasticsearch.runner.version").replaceFirst("\\.\\d+$", "");
+        assertThat(image(services, "kafka")).isEqualTo("apache/kafka:" + kafka);
+        assertThat(image(services, "kafka-topics")).isEqualTo("apache/kafka:" + kafka);
+        assertThat(image(services, "elasticsearch")).endsWith("/elasticsearch:" + elasticsearch);
+        assertThat(image(services, "kibana")).endsWith("/kibana:" + elasticsearch);
+        assertThat(image(services, "s3")).isEqualTo("andrewgaul/s3proxy:s3proxy-" + property(stack, "s3proxy.version"));
+        assertThat(Files.readString(StackEnv.repoRoot().resolve("bin/stack"))).contains("/usr/lib/postgresql/15/bin");
+        assertThat(image(services, "postgres")).isEqualTo("postgres:15");
+        String compose = Files.readString(StackEnv.repoRoot().resolve("docker-compose.yml"));
+        assertThat(compose).contains("image: flink:" + property(root, "flink.version") + "-java17")
+                .doesNotContain("minio");
+    }
+
+    private static String property(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+        assertThat(m.find()).as("property %s", name).isTrue();
+        return m.group(1).trim();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String image(Map<String, Object> services, String service) {
+        return String.valueOf(((Map<String, Object>) services.get(service)).get("image"));
     }
 
     @SuppressWarnings("unchecked")
