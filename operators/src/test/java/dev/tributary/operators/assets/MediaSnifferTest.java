@@ -50,4 +50,18 @@ class MediaSnifferTest {
         assertThat(MediaSniffer.extension("video/mp4")).isEqualTo("mp4");
         assertThat(MediaSniffer.extension("text/html")).isEqualTo("bin");
     }
+
+    @Test
+    void storedObjectsAreTypedBySignatureThenByName() {
+        byte[] parquet = {'P', 'A', 'R', '1', 0, 0, 0, 0};
+        byte[] gzip = {0x1F, (byte) 0x8B, 8, 0};
+        byte[] text = "id,name\n1,x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+        assertThat(MediaSniffer.contentTypeOf(parquet, parquet.length, "data.bin")).isEqualTo("application/vnd.apache.parquet");
+        assertThat(MediaSniffer.contentTypeOf(gzip, gzip.length, "x.csv")).isEqualTo("application/gzip");
+        assertThat(MediaSniffer.contentTypeOf(png, png.length, "photo.jpg")).as("the bytes win over the name").isEqualTo("image/png");
+        assertThat(MediaSniffer.contentTypeOf(text, text.length, "OBS.CSV")).isEqualTo("text/csv");
+        assertThat(MediaSniffer.contentTypeOf(text, text.length, "notes")).isEqualTo("application/octet-stream");
+        assertThat(MediaSniffer.contentTypeOf(new byte[0], 0, "empty.json")).isEqualTo("application/json");
+    }
 }

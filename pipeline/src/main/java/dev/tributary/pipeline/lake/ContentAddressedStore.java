@@ -1,16 +1,16 @@
 package dev.tributary.pipeline.lake;
 
+import dev.tributary.operators.assets.MediaSniffer;
+import dev.tributary.sinks.objectstore.Sha256;
+
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -50,11 +50,11 @@ public final class ContentAddressedStore {
      * failures (the raw zone unavailable) throw a plain IOException, which should fail and restart the task.
      */
     public Stored store(InputStream in) throws IOException {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         Path tmp = pathOf(TMP_DIR + UUID.randomUUID());
         FileSystem fs = tmp.getFileSystem();
         byte[] buffer = new byte[BUFFER];
-        byte[] head = new byte[ContentTypes.SNIFF_BYTES];
+        byte[] head = new byte[MediaSniffer.PREFIX_LENGTH];
         int headLength = 0;
         long size = 0;
         try (FSDataOutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
@@ -81,7 +81,7 @@ public final class ContentAddressedStore {
             fs.delete(tmp, false);
             throw e;
         }
-        String hex = HexFormat.of().formatHex(sha.digest());
+        String hex = Sha256.hex(sha);
         String key = OBJECTS_DIR + hex;
         Path target = pathOf(key);
         if (fs.exists(target)) {
@@ -90,13 +90,5 @@ public final class ContentAddressedStore {
             throw new IOException("could not move " + tmp + " to " + target);
         }
         return new Stored(key, hex, size, head, headLength);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new UncheckedIOException(new IOException("SHA-256 missing from the JVM", e));
-        }
     }
 }

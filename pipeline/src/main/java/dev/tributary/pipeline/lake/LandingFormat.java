@@ -1,5 +1,7 @@
 package dev.tributary.pipeline.lake;
 
+import dev.tributary.operators.assets.MediaSniffer;
+
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
 import dev.tributary.operators.codec.AvroTypes;
@@ -80,7 +82,7 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
         try (FSDataInputStream in = file.getFileSystem().open(file)) {
             ContentAddressedStore.Stored stored = store.store(in);
             return entry.setObjectKey(stored.objectKey()).setContainer(rawZone.toString())
-                    .setContentType(ContentTypes.sniff(stored.head(), stored.headLength(), file.getName()))
+                    .setContentType(MediaSniffer.contentTypeOf(stored.head(), stored.headLength(), file.getName()))
                     .setSizeBytes(stored.size()).setSha256(stored.sha256())
                     .setOperations(List.of(operation(now, true, null))).build();
         } catch (ContentAddressedStore.UnreadableInputException | java.io.FileNotFoundException e) {
