@@ -132,11 +132,9 @@ public final class AssetsFlow implements FlowGraph {
                 .process(new CatalogMerge(), AvroTypes.of(CatalogEntry.class))
                 .uid(FLOW + "-catalog-merge").name("Merge catalog entry per object")
                 .keyBy(CatalogEntry::getObjectKey, Types.STRING);
-        byObject.sinkTo(context.sinks().search(FLOW, FLOW + "-catalog-search-sink", CatalogDocuments::toAction, "catalog"))
-                .uid(FLOW + "-catalog-search-sink").name("Search index catalog");
-        byObject.sinkTo(context.sinks().warehouse(FLOW, FLOW + "-catalog-warehouse-sink",
-                        List.<WarehouseTable<? extends CatalogEntry>>of(WarehouseTables.CATALOG_ENTRIES)))
-                .uid(FLOW + "-catalog-warehouse-sink").name("Warehouse catalog_entries");
+        context.toSearch(byObject, FLOW, FLOW + "-catalog-search-sink", "Search index catalog", CatalogDocuments::toAction, "catalog");
+        context.toWarehouse(byObject, FLOW, FLOW + "-catalog-warehouse-sink", "Warehouse catalog_entries",
+                List.<WarehouseTable<? extends CatalogEntry>>of(WarehouseTables.CATALOG_ENTRIES));
     }
 
     private static byte[] key(String id) {

@@ -32,17 +32,16 @@ public final class EdgeFlow implements FlowGraph {
     public List<DataStream<DeadLetter>> build(FlowContext context) {
         DataStream<AssetBroadcast> broadcasts = context.inputs().records(EventType.ASSET_BROADCAST);
         // keyed by asset id: the warehouse MERGE is per asset, and one writer per key keeps a batch free of races
-        broadcasts.keyBy(AssetBroadcast::getAssetId, Types.STRING)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-catalog-warehouse-sink",
-                        List.<WarehouseTable<? extends AssetBroadcast>>of(WarehouseTables.EDGE_ASSETS)))
-                .uid(FLOW + "-catalog-warehouse-sink").name("Warehouse edge_assets");
+        context.toWarehouse(broadcasts.keyBy(AssetBroadcast::getAssetId, Types.STRING),
+                FLOW, FLOW + "-catalog-warehouse-sink", "Warehouse edge_assets",
+                List.<WarehouseTable<? extends AssetBroadcast>>of(WarehouseTables.EDGE_ASSETS));
 
-        context.inputs().records(EventType.ASSET_DELIVERY).filter(new UnfulfilledAnswersTo(context.settings().get(JobSettings.EDGE_ID)))
-                .uid(FLOW + "-unfulfilled-answers").name("Unfulfilled answers to this edge")
-                .keyBy(AssetDelivery::getAssetId, Types.STRING)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-answers-warehouse-sink",
-                        List.<WarehouseTable<? extends AssetDelivery>>of(WarehouseTables.EDGE_ANSWERS)))
-                .uid(FLOW + "-answers-warehouse-sink").name("Warehouse edge_assets answers");
+        DataStream<AssetDelivery> unfulfilled = context.inputs().records(EventType.ASSET_DELIVERY)
+                .filter(new UnfulfilledAnswersTo(context.settings().get(JobSettings.EDGE_ID)))
+                .uid(FLOW + "-unfulfilled-answers").name("Unfulfilled answers to this edge");
+        context.toWarehouse(unfulfilled.keyBy(AssetDelivery::getAssetId, Types.STRING),
+                FLOW, FLOW + "-answers-warehouse-sink", "Warehouse edge_assets answers",
+                List.<WarehouseTable<? extends AssetDelivery>>of(WarehouseTables.EDGE_ANSWERS));
         return List.of();
     }
 

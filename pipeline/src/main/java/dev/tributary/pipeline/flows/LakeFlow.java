@@ -78,13 +78,11 @@ public final class LakeFlow implements FlowGraph {
                         e -> e.getObjectKey().getBytes(StandardCharsets.UTF_8), new AvroEventSerializer<>(CatalogEntry.class)))
                 .uid(FLOW + "-catalog-kafka-sink").name("Kafka " + topic);
         String index = settings.get(JobSettings.LAKE_CATALOG_INDEX);
-        catalog.sinkTo(context.sinks().search(FLOW, FLOW + "-catalog-search-sink", e -> CatalogDocuments.toAction(index, e),
-                        "catalog"))
-                .uid(FLOW + "-catalog-search-sink").name("Search " + settings.get(JobSettings.LAKE_CATALOG_INDEX));
+        context.toSearch(catalog, FLOW, FLOW + "-catalog-search-sink", "Search " + index,
+                e -> CatalogDocuments.toAction(index, e), "catalog");
         List<WarehouseTable<? extends CatalogEntry>> tables = List.of(WarehouseTables.CATALOG_ENTRIES);
-        catalog.keyBy(CatalogEntry::getObjectKey)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-catalog-warehouse-sink", tables))
-                .uid(FLOW + "-catalog-warehouse-sink").name("Warehouse catalog_entries");
+        context.toWarehouse(catalog.keyBy(CatalogEntry::getObjectKey),
+                FLOW, FLOW + "-catalog-warehouse-sink", "Warehouse catalog_entries", tables);
 
         // an unparsable observation file: one dead letter (its first bad line), besides its failed PARSE operation
         return List.of(observations.getSideOutput(ObservationFileParser.DEAD_LETTERS));

@@ -80,19 +80,17 @@ public final class ObservationsFlow implements FlowGraph {
                         o -> o.getOccurrenceId().getBytes(StandardCharsets.UTF_8), new AvroEventSerializer<>(Observation.class)))
                 .uid(FLOW + "-late-sink").name("Kafka " + lateTopic);
 
-        counts.keyBy(ObservationDocuments::countId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-counts-warehouse-sink", List.of(WarehouseTables.OBSERVATION_COUNTS)))
-                .uid(FLOW + "-counts-warehouse-sink").name("Warehouse observation_counts");
-        counts.sinkTo(context.sinks().search(FLOW, FLOW + "-counts-search-sink", countDocuments(COUNTS_INDEX + suffix), COUNTS_INDEX))
-                .uid(FLOW + "-counts-search-sink").name("Search " + COUNTS_INDEX + suffix);
+        context.toWarehouse(counts.keyBy(ObservationDocuments::countId),
+                FLOW, FLOW + "-counts-warehouse-sink", "Warehouse observation_counts", List.of(WarehouseTables.OBSERVATION_COUNTS));
+        context.toSearch(counts, FLOW, FLOW + "-counts-search-sink", "Search " + COUNTS_INDEX + suffix,
+                countDocuments(COUNTS_INDEX + suffix), COUNTS_INDEX);
 
         // the late ones too: stored like every unique observation, just not counted
         DataStream<Observation> stored = unique.union(late);
-        stored.keyBy(Observation::getOccurrenceId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-warehouse-sink", List.of(WarehouseTables.OBSERVATIONS)))
-                .uid(FLOW + "-warehouse-sink").name("Warehouse observations");
-        stored.sinkTo(context.sinks().search(FLOW, FLOW + "-search-sink", observationDocuments(INDEX + suffix), INDEX))
-                .uid(FLOW + "-search-sink").name("Search " + INDEX + suffix);
+        context.toWarehouse(stored.keyBy(Observation::getOccurrenceId),
+                FLOW, FLOW + "-warehouse-sink", "Warehouse observations", List.of(WarehouseTables.OBSERVATIONS));
+        context.toSearch(stored, FLOW, FLOW + "-search-sink", "Search " + INDEX + suffix,
+                observationDocuments(INDEX + suffix), INDEX);
 
         return List.of();
     }

@@ -74,10 +74,8 @@ public final class TelemetryFlow implements FlowGraph {
         SingleOutputStreamOperator<HoverboardReading> ordered = order(readings, settings);
         DataStream<HoverboardReading> late = ordered.getSideOutput(SequenceOrderer.LATE_READINGS);
 
-        ordered.union(late)
-                .keyBy(HoverboardReading::getDeviceId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-readings-warehouse", List.of(WarehouseTables.READINGS)))
-                .uid(FLOW + "-readings-warehouse").name("readings → warehouse");
+        context.toWarehouse(ordered.union(late).keyBy(HoverboardReading::getDeviceId),
+                FLOW, FLOW + "-readings-warehouse", "readings → warehouse", List.of(WarehouseTables.READINGS));
 
         DataStream<Alert> gapAlerts = ordered.getSideOutput(SequenceOrderer.GAPS)
                 .map(new SequenceGapAlerts(), TelemetryTypes.ALERT)
@@ -91,21 +89,18 @@ public final class TelemetryFlow implements FlowGraph {
         alerts.sinkTo(context.sinks().kafka("alerts", alertTopic,
                         a -> a.getDeviceId().getBytes(StandardCharsets.UTF_8), new AvroEventSerializer<>(Alert.class)))
                 .uid(FLOW + "-alerts-kafka").name("Kafka " + alertTopic);
-        alerts.keyBy(Alert::getDeviceId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-alerts-warehouse", List.of(WarehouseTables.ALERTS)))
-                .uid(FLOW + "-alerts-warehouse").name("alerts → warehouse");
+        context.toWarehouse(alerts.keyBy(Alert::getDeviceId),
+                FLOW, FLOW + "-alerts-warehouse", "alerts → warehouse", List.of(WarehouseTables.ALERTS));
 
         String devicesIndex = settings.get(JobSettings.TELEMETRY_DEVICES_INDEX);
-        ordered.sinkTo(context.sinks().search(FLOW, FLOW + "-devices-search",
-                        new DeviceStateDocuments(devicesIndex), "devices"))
-                .uid(FLOW + "-devices-search").name("latest device state → search " + devicesIndex);
+        context.toSearch(ordered, FLOW, FLOW + "-devices-search", "latest device state → search " + devicesIndex,
+                new DeviceStateDocuments(devicesIndex), "devices");
 
-        customerRecords.keyBy(Customer::getCustomerId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-customers-warehouse", List.of(WarehouseTables.CUSTOMERS)))
-                .uid(FLOW + "-customers-warehouse").name("customers → warehouse");
+        context.toWarehouse(customerRecords.keyBy(Customer::getCustomerId),
+                FLOW, FLOW + "-customers-warehouse", "customers → warehouse", List.of(WarehouseTables.CUSTOMERS));
 
         TripEnrichmentConfig enrichment = enrichmentConfig(settings);
-        trips
+        DataStream<Trip> enriched = trips
                 .keyBy(Trip::getCustomerId)
                 .connect(customerRecords.keyBy(Customer::getCustomerId))
                 .process(new CustomerTripEnricher(enrichment), TelemetryTypes.TRIP)
@@ -113,10 +108,9 @@ public final class TelemetryFlow implements FlowGraph {
                 .keyBy(Trip::getHoverboardId)
                 .connect(ordered.keyBy(HoverboardReading::getDeviceId))
                 .process(new HoverboardTripEnricher(enrichment), TelemetryTypes.TRIP)
-                .uid(FLOW + "-trip-hoverboard").name("Enrich trips with hoverboard readings")
-                .keyBy(Trip::getTripId)
-                .sinkTo(context.sinks().warehouse(FLOW, FLOW + "-trips-warehouse", List.of(WarehouseTables.TRIPS)))
-                .uid(FLOW + "-trips-warehouse").name("trips → warehouse");
+                .uid(FLOW + "-trip-hoverboard").name("Enrich trips with hoverboard readings");
+        context.toWarehouse(enriched.keyBy(Trip::getTripId),
+                FLOW, FLOW + "-trips-warehouse", "trips → warehouse", List.of(WarehouseTables.TRIPS));
 
         return List.of();
     }
