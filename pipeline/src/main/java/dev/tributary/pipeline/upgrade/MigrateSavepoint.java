@@ -6,7 +6,11 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
@@ -56,8 +60,28 @@ public final class MigrateSavepoint {
             System.err.println("usage: MigrateSavepoint <savepoint of 0.1.0> <directory for the migrated savepoint>");
             System.exit(2);
         }
-        Report report = migrate(StreamExecutionEnvironment.getExecutionEnvironment(), args[0], args[1]);
+        Report report = migrate(localEnvironment(), args[0], args[1]);
         System.out.println(report);
+    }
+
+    /**
+     * The migration reads and writes files only, so it runs in this JVM (an in-process cluster of one slot), not
+     * on the cluster whose slots the running jobs hold. Of the cluster's configuration ({@code FLINK_CONF_DIR})
+     * it takes the file system keys ({@code s3.*}, {@code fs.*}), so s3:// savepoints work with the S3 plugin
+     * from {@code FLINK_PLUGINS_DIR}.
+     */
+    static StreamExecutionEnvironment localEnvironment() {
+        Configuration conf = new Configuration();
+        if (System.getenv("FLINK_CONF_DIR") != null) {
+            GlobalConfiguration.loadConfiguration().toMap().forEach((key, value) -> {
+                if (key.startsWith("s3.") || key.startsWith("fs.")) {
+                    conf.setString(key, value);
+                }
+            });
+        }
+        conf.set(RestOptions.BIND_PORT, "0");
+        FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
+        return StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     }
 
     /** What was kept, renamed, dropped and what it costs in replayed or skipped records. */
