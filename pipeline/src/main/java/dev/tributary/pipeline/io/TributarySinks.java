@@ -22,7 +22,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import java.util.List;
 
 /**
- * The production sinks, configured from {@link JobSettings}. Every sink is measured: its writer records the
+ * The production sinks, configured from {@link JobSettings}. Every sink is measured: an operator chained in front of
+ * its writer records the
  * end-to-end latency histogram {@value EndToEndLatency#METRIC} (Kafka record timestamp to sink write).
  */
 public class TributarySinks implements Sinks {
@@ -51,7 +52,7 @@ public class TributarySinks implements Sinks {
 
     @Override
     public <T> Sink<T> kafka(String sinkName, String topic, SerializationSchema<T> key, SerializationSchema<T> value) {
-        return EndToEndLatency.measured(KafkaSinks.exactlyOnce(kafkaTarget(), sinkName, topic, key, value));
+        return EndToEndLatency.measured(KafkaSinks.exactlyOnce(kafkaTarget(), sinkName, topic, key, value), "kafka-" + sinkName);
     }
 
     @Override
@@ -70,7 +71,7 @@ public class TributarySinks implements Sinks {
                 .maxRetryDuration(settings.get(JobSettings.WAREHOUSE_MAX_RETRY))
                 .deadLetters(deadLetterChannel(), flow, operatorUid);
         tables.forEach(builder::table);
-        return EndToEndLatency.measured(builder.build());
+        return EndToEndLatency.measured(builder.build(), operatorUid);
     }
 
     @Override
@@ -92,7 +93,7 @@ public class TributarySinks implements Sinks {
         if (!ca.isEmpty()) {
             builder.caCertificatePem(ca);
         }
-        return EndToEndLatency.measured(builder.build());
+        return EndToEndLatency.measured(builder.build(), operatorUid);
     }
 
     @Override

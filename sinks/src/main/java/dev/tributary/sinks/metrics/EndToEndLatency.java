@@ -1,10 +1,14 @@
 package dev.tributary.sinks.metrics;
 
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -14,31 +18,35 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Wraps any Sink V2 so that its writer records, for every record it is handed, {@code now - record timestamp} in
- * the histogram {@value #METRIC} of the sink's writer operator (so one histogram per flow and sink; the web UI and
- * REST API show {@code endToEndLatencyMs_p50/_p99/_max...}, Prometheus a summary with quantiles).
+ * Wraps any Sink V2 so that every record it is handed is measured: {@code now - record timestamp} goes into the
+ * histogram {@value #METRIC} of an operator chained right in front of the sink's writer (so one histogram per
+ * flow and sink; the web UI and REST API show {@code endToEndLatencyMs_p50/_p99/_max...} on the sink's vertex,
+ * Prometheus a summary with quantiles).
  *
  * <p>The record timestamp of a Kafka source record is the Kafka record's timestamp (the producer's create time,
  * or the broker's log-append time), and Flink carries it through maps, process functions and keyBy. So the
- * histogram measures from "the event was produced to Kafka" to "the sink writer took it". Records without a
+ * histogram measures from "the event was produced to Kafka" to "the sink writer takes it". Records without a
  * timestamp are not measured: Flink erases it on records emitted from processing-time timers, and operators
  * that emit from state (windows, enrichment joins) stamp their own time. For transactional sinks (Kafka
  * EXACTLY_ONCE) a record becomes visible to read_committed readers only at the next checkpoint, so the latency
  * readers see is this value plus up to one checkpoint interval.
  *
- * <p>Why a dynamic proxy and not a subclass: sinks declare their capabilities through interfaces the runtime
- * checks with {@code instanceof} ({@code SupportsCommitter}, {@code SupportsWriterState}, ...), and writers do the
- * same ({@code CommittingSinkWriter}, {@code StatefulSinkWriter}). The proxy implements every public interface of
- * the wrapped sink and writer and forwards every call, so exactly-once commits and writer state are untouched,
- * whatever sink is wrapped. Only {@code createWriter}/{@code restoreWriter} (to wrap the writer) and
- * {@code write} (to measure) are intercepted.
+ * <p>How: the wrapped sink also offers {@link SupportsPreWriteTopology}, through which Flink lets a sink add
+ * operators in front of its writer; the measuring operator ({@link Measure}) is added there, before the wrapped
+ * sink's own pre-write topology if it has one. Per record that is one chained call and a histogram update.
+ * Why a dynamic proxy for the sink (called when the graph is built and when writers are created, never per
+ * record) and not a subclass: sinks declare their capabilities through interfaces the runtime checks with
+ * {@code instanceof} ({@code SupportsCommitter}, {@code SupportsWriterState}, ...); the proxy implements every
+ * public interface of the wrapped sink and forwards every call, so exactly-once commits and writer state are
+ * untouched, whatever sink is wrapped.
  */
 public final class EndToEndLatency {
 
-    /** Name of the histogram in the sink writer's operator metric group. */
+    /** Name of the histogram in the measuring operator's metric group. */
     public static final String METRIC = "endToEndLatencyMs";
 
     /** How many recent values the histogram's quantiles are computed over. */
@@ -46,14 +54,20 @@ public final class EndToEndLatency {
 
     private EndToEndLatency() {}
 
-    /** The sink, measured. Wrapping an already measured sink returns it unchanged. */
+    /**
+     * The sink, measured. Wrapping an already measured sink returns it unchanged.
+     *
+     * @param id stable and unique per sink in the job: the measuring operator's uid is {@code <id>-latency}
+     */
     @SuppressWarnings("unchecked")
-    public static <T> Sink<T> measured(Sink<T> sink) {
+    public static <T> Sink<T> measured(Sink<T> sink, String id) {
         if (isMeasured(sink)) {
             return sink;
         }
+        Set<Class<?>> interfaces = new LinkedHashSet<>(List.of(publicInterfaces(sink.getClass())));
+        interfaces.add(SupportsPreWriteTopology.class);
         return (Sink<T>) Proxy.newProxyInstance(sink.getClass().getClassLoader(),
-                publicInterfaces(sink.getClass()), new SinkHandler(sink));
+                interfaces.toArray(Class<?>[]::new), new SinkHandler(sink, id + "-latency"));
     }
 
     /** Whether the sink was returned by {@link #measured(Sink)}. */
@@ -96,56 +110,52 @@ public final class EndToEndLatency {
     private static final class SinkHandler implements InvocationHandler, Serializable {
 
         @Serial
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
         private final Sink<?> delegate;
+        private final String uid;
 
-        SinkHandler(Sink<?> delegate) {
+        SinkHandler(Sink<?> delegate, String uid) {
             this.delegate = delegate;
+            this.uid = uid;
         }
 
         @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, delegate, method, args);
             }
-            Object result = forward(delegate, method, args);
-            if (result instanceof SinkWriter<?> writer && args != null && args.length > 0
-                    && args[0] instanceof WriterInitContext context
-                    && (method.getName().equals("createWriter") || method.getName().equals("restoreWriter"))) {
-                Histogram histogram = context.metricGroup().histogram(METRIC, new DescriptiveStatisticsHistogram(WINDOW));
-                return Proxy.newProxyInstance(writer.getClass().getClassLoader(), publicInterfaces(writer.getClass()),
-                        new WriterHandler(writer, histogram));
+            if (method.getDeclaringClass() == SupportsPreWriteTopology.class) {
+                DataStream in = (DataStream) args[0];
+                DataStream measured = in.process(new Measure<>(), in.getType()).uid(uid).name("End-to-end latency");
+                return delegate instanceof SupportsPreWriteTopology own ? own.addPreWriteTopology(measured) : measured;
             }
-            return result;
+            return forward(delegate, method, args);
         }
     }
 
-    private static final class WriterHandler implements InvocationHandler {
+    /** Records each record's age into {@value #METRIC} and passes it on unchanged. */
+    static final class Measure<T> extends ProcessFunction<T, T> {
 
-        private final SinkWriter<?> delegate;
-        private final Histogram latency;
+        @Serial
+        private static final long serialVersionUID = 1L;
 
-        WriterHandler(SinkWriter<?> delegate, Histogram latency) {
-            this.delegate = delegate;
-            this.latency = latency;
+        private transient Histogram latency;
+
+        @Override
+        public void open(OpenContext openContext) {
+            latency = getRuntimeContext().getMetricGroup().histogram(METRIC, new DescriptiveStatisticsHistogram(WINDOW));
         }
 
         @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            if (method.getDeclaringClass() == Object.class) {
-                return objectMethod(proxy, delegate, method, args);
+        public void processElement(T value, Context ctx, Collector<T> out) {
+            Long timestamp = ctx.timestamp();
+            if (timestamp != null && timestamp != TimestampAssigner.NO_TIMESTAMP) {
+                // a producer clock ahead of ours would give a negative value: count it as "no delay"
+                latency.update(Math.max(0, System.currentTimeMillis() - timestamp));
             }
-            Object result = forward(delegate, method, args);
-            if (args != null && args.length == 2 && args[1] instanceof SinkWriter.Context context
-                    && method.getName().equals("write")) {
-                Long timestamp = context.timestamp();
-                if (timestamp != null) {
-                    // a producer clock ahead of ours would give a negative value: count it as "no delay"
-                    latency.update(Math.max(0, System.currentTimeMillis() - timestamp));
-                }
-            }
-            return result;
+            out.collect(value);
         }
     }
 

@@ -38,17 +38,17 @@ class EndToEndLatencyTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     @Test
-    void theWriterOfAMeasuredSinkRecordsTheAgeOfEveryTimestampedRecord() throws Exception {
+    void aMeasuredSinkRecordsTheAgeOfEveryTimestampedRecordInFrontOfItsWriter() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         long produced = System.currentTimeMillis() - 60_000;
         env.fromSequence(1, 50).uid("timed-source").name("timed-source")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
                         .withTimestampAssigner((e, previous) -> produced)).uid("stamp").name("stamp")
-                .sinkTo(EndToEndLatency.measured(new DiscardingSink<>())).uid("timed").name("timed");
+                .sinkTo(EndToEndLatency.measured(new DiscardingSink<>(), "timed")).uid("timed").name("timed");
         // no timestamp assigner: records carry no timestamp, nothing to measure
         env.fromSequence(1, 20).uid("untimed-source").name("untimed-source")
-                .sinkTo(EndToEndLatency.measured(new DiscardingSink<>())).uid("untimed").name("untimed");
+                .sinkTo(EndToEndLatency.measured(new DiscardingSink<>(), "untimed")).uid("untimed").name("untimed");
 
         JobClient job = env.executeAsync("latency");
         job.getJobExecutionResult().get();
@@ -67,10 +67,10 @@ class EndToEndLatencyTest {
         Sink<String> kafka = KafkaSinks.exactlyOnce(new KafkaSinks.Target(client, "latency-test", Duration.ofMinutes(5)),
                 "latency", "t", s -> s.getBytes(StandardCharsets.UTF_8), s -> s.getBytes(StandardCharsets.UTF_8));
 
-        Sink<String> measured = EndToEndLatency.measured(kafka);
+        Sink<String> measured = EndToEndLatency.measured(kafka, "latency");
 
         assertThat(measured).isInstanceOf(SupportsCommitter.class).isInstanceOf(SupportsWriterState.class);
-        assertThat(EndToEndLatency.measured(measured)).as("measured once").isSameAs(measured);
+        assertThat(EndToEndLatency.measured(measured, "latency")).as("measured once").isSameAs(measured);
         // the job graph carries the sink serialized: the proxy must survive it
         Sink<String> copy = InstantiationUtil.clone(measured, getClass().getClassLoader());
         assertThat(copy).isInstanceOf(SupportsCommitter.class).isInstanceOf(SupportsWriterState.class);
@@ -80,7 +80,7 @@ class EndToEndLatencyTest {
 
     private static Histogram histogram(JobID job, String operator) {
         Map<String, Metric> found = REPORTER.getMetricsByIdentifiers(job).entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + EndToEndLatency.METRIC) && e.getKey().contains("." + operator + ": Writer."))
+                .filter(e -> e.getKey().endsWith("." + EndToEndLatency.METRIC) && e.getKey().contains("." + operator + ": End-to-end latency."))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         assertThat(found).as("histogram of sink %s among %s", operator, REPORTER.getMetricsByIdentifiers(job).keySet())
                 .hasSize(1);
