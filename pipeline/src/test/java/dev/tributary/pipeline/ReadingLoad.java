@@ -75,9 +75,7 @@ final class ReadingLoad implements AutoCloseable {
         this.observationsTopic = observationsTopic;
         this.devices = devices;
         this.rate = rate;
-        Properties props = KafkaTestSupport.clientProperties();
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
+        Properties props = KafkaTestSupport.producerProperties();
         props.put("linger.ms", "5");
         // a broker restart must delay sends, never fail them: the count of readings in must stay exact
         props.put("delivery.timeout.ms", "300000");

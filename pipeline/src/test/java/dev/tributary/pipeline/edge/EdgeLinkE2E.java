@@ -259,9 +259,7 @@ class EdgeLinkE2E {
     }
 
     private int publish(Connection c, String edgeId, String topic) throws Exception {
-        Properties props = KafkaTestSupport.clientProperties(edge);
-        props.put("enable.idempotence", "true");
-        props.put("acks", "all");
+        Properties props = KafkaTestSupport.producerProperties(edge);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             return new RequestPublisher(producer, topic, edgeId, Clock.systemUTC()).publishBatch(c, 100);

@@ -80,9 +80,7 @@ class EdgeRequestsIT {
         assertThat(EdgeCatalog.request(c, "a-1")).as("already requesting").isFalse();
         assertThat(EdgeCatalog.request(c, "unknown")).isFalse();
 
-        Properties props = KafkaTestSupport.clientProperties();
-        props.put("enable.idempotence", "true");
-        props.put("acks", "all");
+        Properties props = KafkaTestSupport.producerProperties();
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -126,8 +124,7 @@ class EdgeRequestsIT {
         }
         assertThat(statuses()).containsExactly("a-1|REQUESTING|11", "a-2|REQUESTING|3");
 
-        Properties props = KafkaTestSupport.clientProperties();
-        props.put("enable.idempotence", "true");
+        Properties props = KafkaTestSupport.producerProperties();
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
