@@ -7,7 +7,9 @@ import java.util.Set;
 
 /**
  * The latest state of a device: its document in the devices index (the telemetry flow keeps one per device, the
- * newest sequence number wins), its newest reading in the warehouse and its most recent alerts.
+ * reading with the latest event time wins), its newest reading in the warehouse and its most recent alerts.
+ * "Newest" is by event time, not seq: a device that rebooted counts from 0 again, and a reading with an absurd seq
+ * is stored in the warehouse too.
  */
 final class DevicesEndpoint implements Endpoint {
 
@@ -15,7 +17,7 @@ final class DevicesEndpoint implements Endpoint {
     private static final String LATEST_READING = """
             SELECT seq, event_time AS "eventTime", battery_pct AS "batteryPercent", temperature_c AS "temperatureCelsius",
                    speed_kmh AS "speedKmh", latitude, longitude, error_code AS "errorCode"
-            FROM readings WHERE device_id = ? ORDER BY seq DESC LIMIT 1""";
+            FROM readings WHERE device_id = ? ORDER BY event_time DESC, seq DESC LIMIT 1""";
     private static final String RECENT_ALERTS_SQL = """
             SELECT alert_id AS "alertId", kind, severity, message, event_time AS "eventTime", reading_seq AS "readingSeq"
             FROM alerts WHERE device_id = ? ORDER BY event_time DESC, alert_id LIMIT ?""";

@@ -1,5 +1,7 @@
 package dev.tributary.query;
 
+import dev.tributary.sinks.redshift.WarehouseDialect;
+import dev.tributary.sinks.redshift.WarehouseSchema;
 import dev.tributary.sinks.search.IndexTemplates;
 import dev.tributary.testing.StackEnv;
 
@@ -9,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -59,10 +60,13 @@ class QueryApiIT {
         try (Connection c = admin(base); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + SCHEMA);
         }
+        try (Connection c = admin(schemaUrl)) {
+            // the job's own schema, as its warehouse writers create and migrate it
+            c.setAutoCommit(false);
+            WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
+            c.setAutoCommit(true);
+        }
         try (Connection c = admin(schemaUrl); Statement s = c.createStatement()) {
-            for (String ddl : warehouseDdl()) {
-                s.execute(ddl);
-            }
             counts(c, W1, "kingdom", "Animalia", 3, "kingdom", "Plantae", 1, "source", "gbif", 3, "source", "obis", 1,
                     "species", "Vulpes vulpes", 3, "species", "Quercus robur", 1);
             counts(c, W2, "kingdom", "Animalia", 2, "kingdom", "Plantae", 5, "kingdom", "Fungi", 1,
@@ -339,24 +343,6 @@ class QueryApiIT {
         return DriverManager.getConnection(url, StackEnv.pgUser(), StackEnv.pgPassword());
     }
 
-    /** The job's own DDL (sinks' warehouse/ddl/V1__tables.sql), statement by statement. */
-    private static List<String> warehouseDdl() throws Exception {
-        try (InputStream in = QueryApiIT.class.getResourceAsStream("/warehouse/ddl/V1__tables.sql")) {
-            StringBuilder sql = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.strip().startsWith("--")) {
-                    sql.append(line).append('\n');
-                }
-            }
-            List<String> statements = new ArrayList<>();
-            for (String s : sql.toString().split(";")) {
-                if (!s.isBlank()) {
-                    statements.add(s);
-                }
-            }
-            return statements;
-        }
-    }
 
     private static void counts(Connection c, String windowId, Object... dimensionValueCount) throws SQLException {
         Instant start = Instant.parse(windowId.substring(0, windowId.indexOf('/')));

@@ -54,6 +54,11 @@ final class Checks {
         return value < min ? Optional.of(Violation.of(field, value, "must be >= " + min)) : Optional.empty();
     }
 
+    static Optional<Violation> within(String field, long value, long min, long max) {
+        return value < min || value > max
+                ? Optional.of(Violation.of(field, value, "must be within [" + min + ", " + max + "]")) : Optional.empty();
+    }
+
     static Optional<Violation> within(String field, Double value, double min, double max) {
         return value == null ? Optional.empty() : within(field, value.doubleValue(), min, max);
     }

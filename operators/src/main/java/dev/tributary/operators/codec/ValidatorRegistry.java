@@ -39,6 +39,13 @@ public final class ValidatorRegistry implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Observation sources, as in the topic names observations.&lt;source&gt;. */
+    /**
+     * The largest device seq accepted: 2^53 - 1, the largest integer a JSON number keeps exactly in every reader
+     * (JavaScript dashboards included). It also leaves the orderer room for {@code seq + 1} and
+     * {@code seq + max-seq-jump} without overflow.
+     */
+    public static final long MAX_SEQ = (1L << 53) - 1;
+
     public static final Set<String> OBSERVATION_SOURCES = Set.of("gbif", "obis", "idigbio");
     /** Biodiversity records can be centuries old (museum specimens); earlier than this is a data error. */
     static final Instant EARLIEST_OBSERVATION = Instant.parse("1600-01-01T00:00:00Z");
@@ -122,7 +129,7 @@ public final class ValidatorRegistry implements Serializable {
         // The busiest topic: every rule in one method (each is cheap and null-safe), not one call per rule.
         return h -> firstPresent(
                 id("deviceId", h.getDeviceId()),
-                atLeast("seq", h.getSeq(), 0),
+                within("seq", h.getSeq(), 0, MAX_SEQ),
                 plausibleTime("eventTime", h.getEventTime(), clock, maxFuture, maxPast),
                 within("batteryPct", h.getBatteryPct(), 0, 100),
                 // wider than any battery survives: outside it the sensor is broken, not the device hot

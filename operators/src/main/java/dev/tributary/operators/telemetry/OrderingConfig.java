@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param firstSeq       the seq devices start counting at: a new device's reading at or below it starts the
  *                       sequence at once; any other first reading waits {@code maxHold} for lower ones
  * @param maxTrackedGaps skipped ranges remembered per device to tell a late reading from a duplicate
+ * @param maxSeqJump     how far ahead of the next expected seq a reading may be and still be held for the gap
+ *                       before it; one further ahead is not released, unless the next reading confirms the jump
+ *                       (see {@link SequenceOrderer}), so one absurd seq cannot capture a device
  */
-public record OrderingConfig(int maxBuffered, Duration maxHold, Duration stateTtl, long firstSeq, int maxTrackedGaps)
-        implements Serializable {
+public record OrderingConfig(int maxBuffered, Duration maxHold, Duration stateTtl, long firstSeq, int maxTrackedGaps,
+                             long maxSeqJump) implements Serializable {
 
     public OrderingConfig {
         Objects.requireNonNull(maxHold, "maxHold");
@@ -36,30 +39,42 @@ public record OrderingConfig(int maxBuffered, Duration maxHold, Duration stateTt
         if (maxTrackedGaps < 1) {
             throw new IllegalArgumentException("maxTrackedGaps must be at least 1, was " + maxTrackedGaps);
         }
+        // a jump must be able to pass a full buffer of held readings, or a full buffer could never be released
+        if (maxSeqJump < maxBuffered) {
+            throw new IllegalArgumentException("maxSeqJump (" + maxSeqJump + ") must be at least maxBuffered ("
+                    + maxBuffered + ")");
+        }
     }
 
-    /** 1000 readings or 5 s per device, state kept 1 day after a device's last reading, sequences start at 0. */
+    /**
+     * 1000 readings or 5 s per device, state kept 1 day after a device's last reading, sequences start at 0, a seq
+     * may skip up to 1 000 000 readings (11 days at one a second) before a jump must be confirmed.
+     */
     public static OrderingConfig defaults() {
-        return new OrderingConfig(1000, Duration.ofSeconds(5), Duration.ofDays(1), 0L, 64);
+        return new OrderingConfig(1000, Duration.ofSeconds(5), Duration.ofDays(1), 0L, 64, 1_000_000L);
     }
 
     public OrderingConfig withMaxBuffered(int value) {
-        return new OrderingConfig(value, maxHold, stateTtl, firstSeq, maxTrackedGaps);
+        return new OrderingConfig(value, maxHold, stateTtl, firstSeq, maxTrackedGaps, maxSeqJump);
     }
 
     public OrderingConfig withMaxHold(Duration value) {
-        return new OrderingConfig(maxBuffered, value, stateTtl, firstSeq, maxTrackedGaps);
+        return new OrderingConfig(maxBuffered, value, stateTtl, firstSeq, maxTrackedGaps, maxSeqJump);
     }
 
     public OrderingConfig withStateTtl(Duration value) {
-        return new OrderingConfig(maxBuffered, maxHold, value, firstSeq, maxTrackedGaps);
+        return new OrderingConfig(maxBuffered, maxHold, value, firstSeq, maxTrackedGaps, maxSeqJump);
     }
 
     public OrderingConfig withFirstSeq(long value) {
-        return new OrderingConfig(maxBuffered, maxHold, stateTtl, value, maxTrackedGaps);
+        return new OrderingConfig(maxBuffered, maxHold, stateTtl, value, maxTrackedGaps, maxSeqJump);
     }
 
     public OrderingConfig withMaxTrackedGaps(int value) {
-        return new OrderingConfig(maxBuffered, maxHold, stateTtl, firstSeq, value);
+        return new OrderingConfig(maxBuffered, maxHold, stateTtl, firstSeq, value, maxSeqJump);
+    }
+
+    public OrderingConfig withMaxSeqJump(long value) {
+        return new OrderingConfig(maxBuffered, maxHold, stateTtl, firstSeq, maxTrackedGaps, value);
     }
 }

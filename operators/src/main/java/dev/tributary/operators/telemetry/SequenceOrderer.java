@@ -62,11 +62,21 @@ import java.util.Objects;
  * order; it is not dropped but sent to {@link #LATE_READINGS}, so the flow can store it (the warehouse MERGE is
  * idempotent and order-free) or dead-letter it. To tell the two apart the cursor remembers the last
  * {@link OrderingConfig#maxTrackedGaps()} skipped ranges; below the oldest remembered range, and below the start
- * of the sequence, a reading cannot be proven to be a duplicate, so it also goes to {@link #LATE_READINGS}; so does
- * a reading behind the cursor whose event time is later than every released reading's (it cannot be a copy of
- * one: a device that restarted its numbering lands here, until its cursor expires). Every
- * input reading is therefore accounted for: {@code readingsIn = readingsInOrder + readingsOutOfOrder +
- * duplicatesDropped + lateReadings}, and every out-of-order (held) reading is released later.
+ * of the sequence, a reading cannot be proven to be a duplicate, so it also goes to {@link #LATE_READINGS}.
+ *
+ * <p><b>Epochs: reboots and jumps.</b> Real devices restart their numbering when they reboot. A reading behind
+ * the cursor that is later (event time) than every released reading, and whose seq is not one skipped in a
+ * tracked gap, cannot be a copy of a released one: the device restarted. It ends the device's <i>epoch</i> (held
+ * readings earlier than it are released, their missing seqs reported as a gap with reason
+ * {@link #REASON_DEVICE_RESTART}) and begins the next one as a new device begins. Readings no later than the last
+ * one released before the new epoch belong to a past epoch and go to {@link #LATE_READINGS}. A reading more than
+ * {@link OrderingConfig#maxSeqJump()} ahead of the cursor is not held (holding it would, after {@code maxHold},
+ * skip everything before it and make every genuine reading late: one absurd seq would capture the device); it goes
+ * to {@link #LATE_READINGS} and is remembered, and only a later reading that continues from it confirms the jump
+ * and starts a new epoch there ({@link #REASON_SEQ_JUMP}). Every input reading is therefore accounted for:
+ * {@code readingsIn = readingsInOrder + readingsOutOfOrder + duplicatesDropped + lateReadings}, and every
+ * out-of-order (held) reading is released later; {@code epochsStarted} and {@code seqJumpsHeldBack} count the
+ * two cases. Decoding bounds seq to {@code [0, 2^53 - 1]}, so no arithmetic here overflows.
  *
  * <p><b>State and TTL.</b> The per-device cursor ({@link SequenceCursor}: next seq, held count, timer, skipped
  * ranges) expires {@link OrderingConfig#stateTtl()} after it was last written, so idle devices cost nothing. A
@@ -107,6 +117,10 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     public static final String REASON_HOLD_TIMEOUT = "HOLD_TIMEOUT";
     public static final String REASON_BUFFER_FULL = "BUFFER_FULL";
+    /** The device restarted its numbering while readings of its old sequence were still missing. */
+    public static final String REASON_DEVICE_RESTART = "DEVICE_RESTART";
+    /** The device's seq jumped ahead (confirmed) while readings before the jump were still missing. */
+    public static final String REASON_SEQ_JUMP = "SEQ_JUMP";
 
     static final TypeInformation<SequenceCursor> CURSOR_TYPE = new AvroTypeInfo<>(SequenceCursor.class);
     static final TypeInformation<HeldReading> HELD_TYPE = new AvroTypeInfo<>(HeldReading.class);
@@ -129,6 +143,8 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     private transient Counter gaps;
     private transient Counter gapMissingReadings;
     private transient Counter lateReadings;
+    private transient Counter epochsStarted;
+    private transient Counter seqJumpsHeldBack;
     private transient long bufferedNow;
     // Processing time of this instance's first callback: held readings older than that were inherited from a
     // checkpoint and were never added to bufferedNow.
@@ -186,6 +202,8 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         gaps = metrics.counter("gaps");
         gapMissingReadings = metrics.counter("gapMissingReadings");
         lateReadings = metrics.counter("lateReadings");
+        epochsStarted = metrics.counter("epochsStarted");
+        seqJumpsHeldBack = metrics.counter("seqJumpsHeldBack");
         bufferedNow = 0;
         countingSince = Long.MIN_VALUE;
         metrics.gauge("bufferedReadings", (Gauge<Long>) () -> bufferedNow);
@@ -212,7 +230,13 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         long seq = reading.getSeq();
         Long next = cursor.getNextSeq();
 
-        if (next == null) {
+        if (ofPastEpoch(cursor, reading)) {
+            late(reading, ctx);
+        } else if (next != null && seq < next && restarted(cursor, reading)) {
+            startEpoch(cursor, reading, REASON_DEVICE_RESTART, ctx, out);
+        } else if (next != null && seq > next && seq - next > config.maxSeqJump()) {
+            jumped(cursor, reading, ctx, out);
+        } else if (next == null) {
             if (isHeld(cursor, seq)) {
                 duplicatesDropped.inc();
             } else if (seq <= config.firstSeq()) {
@@ -400,6 +424,102 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         }
     }
 
+    /**
+     * A reading no later than the last one released before the device's current epoch began belongs to an earlier
+     * epoch: it cannot take a place in the current order (nor be proven a duplicate) and goes to the late output.
+     */
+    private static boolean ofPastEpoch(SequenceCursor cursor, HoverboardReading reading) {
+        Long until = cursor.getPastEpochsUntil();
+        return until != null && reading.getEventTime().toEpochMilli() <= until;
+    }
+
+    /**
+     * A reading behind the cursor is a restart of the device's numbering when its seq is not one skipped in a
+     * tracked gap (that would be a late reading) and it is later than every released reading: no copy of a
+     * released reading can be later than all of them.
+     */
+    private static boolean restarted(SequenceCursor cursor, HoverboardReading reading) {
+        Long latestReleased = cursor.getMaxReleasedEventTime();
+        if (latestReleased == null || reading.getEventTime().toEpochMilli() <= latestReleased) {
+            return false;
+        }
+        long seq = reading.getSeq();
+        for (SeqRange range : cursor.getMissing()) {
+            if (seq >= range.getFromSeq() && seq <= range.getToSeq()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A reading more than {@link OrderingConfig#maxSeqJump()} ahead of the cursor is not held: holding it would
+     * skip every seq before it after {@code maxHold}, and a single reading with an absurd seq (a corrupt counter,
+     * a hostile producer) would then make every genuine reading of the device late. It goes to the late output
+     * (stored, counted in {@code seqJumpsHeldBack}) and is remembered; a later reading that continues from it
+     * (a higher seq, less than {@code maxSeqJump} after it, not earlier in time) confirms that the device really
+     * jumped, and starts a new epoch there.
+     */
+    private void jumped(SequenceCursor cursor, HoverboardReading reading, Context ctx, Collector<HoverboardReading> out)
+            throws Exception {
+        long seq = reading.getSeq();
+        long eventTime = reading.getEventTime().toEpochMilli();
+        Long jumpSeq = cursor.getJumpSeq();
+        if (jumpSeq != null && seq > jumpSeq && seq - jumpSeq <= config.maxSeqJump()
+                && eventTime >= cursor.getJumpEventTime()) {
+            startEpoch(cursor, reading, REASON_SEQ_JUMP, ctx, out);
+            return;
+        }
+        cursor.setJumpSeq(seq);
+        cursor.setJumpEventTime(eventTime);
+        seqJumpsHeldBack.inc();
+        late(reading, ctx);
+    }
+
+    /**
+     * Ends the device's current sequence and starts the next one with {@code first}, which is later than every
+     * released reading. Held readings earlier than {@code first} belong to the old sequence: they are released
+     * now in seq order (the seqs still missing before them reported as gaps with {@code reason}). Held readings
+     * not earlier than it stay held, for the new sequence. A restart begins the new sequence as a new device's
+     * does (at once if {@code first} is at or below {@link OrderingConfig#firstSeq()}, else after a wait for
+     * lower ones); a confirmed jump begins it at {@code first}.
+     */
+    private void startEpoch(SequenceCursor cursor, HoverboardReading first, String reason, Context ctx,
+                            Collector<HoverboardReading> out) throws Exception {
+        long firstTime = first.getEventTime().toEpochMilli();
+        List<HeldReading> older = new ArrayList<>();
+        for (HeldReading h : sortedHeld()) {
+            if (h.getReading().getEventTime().toEpochMilli() < firstTime) {
+                older.add(h);
+            }
+        }
+        String deviceId = first.getDeviceId();
+        long now = older.isEmpty() ? 0 : now(ctx);
+        while (!older.isEmpty()) {
+            older = skipGap(cursor, deviceId, older, now, reason, ctx, out);
+        }
+        epochsStarted.inc();
+        cursor.setEpoch(cursor.getEpoch() + 1);
+        cursor.setPastEpochsUntil(cursor.getMaxReleasedEventTime());
+        cursor.setMissing(new ArrayList<>());
+        cursor.setJumpSeq(null);
+        cursor.setJumpEventTime(null);
+        long seq = first.getSeq();
+        if (REASON_SEQ_JUMP.equals(reason) || seq <= config.firstSeq()) {
+            cursor.setTrackedFrom(seq);
+            cursor.setNextSeq(seq);
+            emitInOrder(cursor, first, out);
+        } else {
+            cursor.setTrackedFrom(null);
+            cursor.setNextSeq(null);
+            if (isHeld(cursor, seq)) {
+                duplicatesDropped.inc();
+            } else {
+                hold(cursor, first, now(ctx));
+            }
+        }
+    }
+
     /** A reading behind the cursor: late if its seq was skipped (or cannot be judged), else a duplicate. */
     private void classifyBehind(SequenceCursor cursor, HoverboardReading reading, Context ctx) {
         long seq = reading.getSeq();
@@ -426,13 +546,8 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
                 return;
             }
         }
-        // A copy of a released reading carries that reading's event time: one later than every released reading
-        // is not a copy (e.g. a device that restarted its numbering), so it is kept, not dropped.
-        Long latestReleased = cursor.getMaxReleasedEventTime();
-        if (latestReleased != null && reading.getEventTime().toEpochMilli() > latestReleased) {
-            late(reading, ctx);
-            return;
-        }
+        // A copy of a released reading carries that reading's event time, no later than the latest released one
+        // (a later reading behind the cursor is a restart, see restarted()).
         duplicatesDropped.inc();
     }
 
@@ -453,17 +568,27 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         // Held readings behind the cursor can only be left from an expired cursor whose sequence restarted higher.
         while (next != null && i < sorted.size() && sorted.get(i).getReading().getSeq() < next) {
             HeldReading stale = sorted.get(i++);
-            held.remove(stale.getReading().getSeq());
-            cursor.setHeldCount(cursor.getHeldCount() - 1);
-            if (stale.getHeldSince() >= countingSince) {
-                bufferedNow--;
-            }
+            unhold(cursor, stale);
             late(stale.getReading(), ctx);
         }
         if (i == sorted.size()) {
             return List.of();
         }
         long lowest = sorted.get(i).getReading().getSeq();
+        if (next != null && lowest - next > config.maxSeqJump()) {
+            // Held readings are within maxSeqJump of the cursor, except those held before the device's sequence
+            // started: the lowest of those started it, and the rest may lie absurdly far beyond. Answered as a
+            // jump (see jumped()): stored as late, remembered, not released.
+            for (; i < sorted.size(); i++) {
+                HeldReading far = sorted.get(i);
+                unhold(cursor, far);
+                cursor.setJumpSeq(far.getReading().getSeq());
+                cursor.setJumpEventTime(far.getReading().getEventTime().toEpochMilli());
+                seqJumpsHeldBack.inc();
+                late(far.getReading(), ctx);
+            }
+            return List.of();
+        }
         if (next == null) {
             cursor.setTrackedFrom(lowest);
         } else if (lowest > next) {
@@ -489,6 +614,15 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
         }
         cursor.setNextSeq(expected);
         return sorted.subList(i, sorted.size());
+    }
+
+    /** Takes a held reading out of the buffer without releasing it. */
+    private void unhold(SequenceCursor cursor, HeldReading h) throws Exception {
+        held.remove(h.getReading().getSeq());
+        cursor.setHeldCount(cursor.getHeldCount() - 1);
+        if (h.getHeldSince() >= countingSince) {
+            bufferedNow--;
+        }
     }
 
     /** Keeps at most maxTrackedGaps ranges; below a forgotten range no reading can be proven a duplicate. */
@@ -533,9 +667,10 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
     Counts counts() {
         return new Counts(readingsIn.getCount(), readingsInOrder.getCount(), readingsOutOfOrder.getCount(),
                 readingsReleased.getCount(), duplicatesDropped.getCount(), gaps.getCount(),
-                gapMissingReadings.getCount(), lateReadings.getCount(), bufferedNow);
+                gapMissingReadings.getCount(), lateReadings.getCount(), bufferedNow, epochsStarted.getCount(),
+                seqJumpsHeldBack.getCount());
     }
 
     record Counts(long in, long inOrder, long outOfOrder, long released, long duplicates, long gaps,
-                  long gapMissing, long late, long buffered) {}
+                  long gapMissing, long late, long buffered, long epochs, long jumpsHeldBack) {}
 }

@@ -80,7 +80,7 @@ class SequenceOrdererTest {
 
         assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(h.numProcessingTimeTimers()).isZero();
-        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(5, 5, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -99,7 +99,7 @@ class SequenceOrdererTest {
         assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(side(h, SequenceOrderer.GAPS)).isEmpty();
         assertThat(h.numProcessingTimeTimers()).as("the wait ended, so its timer was deleted").isZero();
-        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(5, 3, 2, 2, 0, 0, 0, 0, 0));
+        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(5, 3, 2, 2, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -163,7 +163,7 @@ class SequenceOrdererTest {
                 .setReason(SequenceOrderer.REASON_HOLD_TIMEOUT)
                 .setDetectedAt(Instant.ofEpochMilli(HOLD))
                 .build());
-        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(3, 1, 2, 2, 0, 1, 2, 0, 0));
+        assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(3, 1, 2, 2, 0, 1, 2, 0, 0, 0, 0));
 
         send(h, "hb-1", 5);
         assertThat(seqs(h.extractOutputValues())).endsWith(5L);
@@ -251,21 +251,115 @@ class SequenceOrdererTest {
         assertThat(orderer.counts().duplicates()).as("2, and the second 3").isEqualTo(2);
     }
 
+    /** A reading of {@code device} at {@code seq}, {@code seconds} after T0. */
+    private static HoverboardReading at(String device, long seq, long seconds) {
+        return HoverboardReading.newBuilder(reading(device, seq)).setEventTime(Fixtures.T0.plusSeconds(seconds)).build();
+    }
+
     @Test
-    void aReadingBehindTheCursorButLaterThanEveryReleasedOneIsNotTakenForADuplicate() throws Exception {
+    void aRebootStartsANewEpochAndLosesNothing() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG);
+        var h = harness(orderer);
+        send(h, "hb-1", 0, 1, 2, 3, 4, 5);
+
+        // the device rebooted an hour later: seq 0 again, and counts on from there
+        for (long seq = 0; seq <= 7; seq++) {
+            h.processElement(at("hb-1", seq, 3600 + seq), 10 + seq);
+        }
+        send(h, "hb-1", 4);                      // a true copy of the old seq 4: same event time
+
+        List<HoverboardReading> out = h.extractOutputValues();
+        assertThat(seqs(out)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(out.subList(6, 14)).allSatisfy(r -> assertThat(r.getEventTime()).isAfter(Fixtures.T0.plusSeconds(3599)));
+        assertThat(side(h, SequenceOrderer.LATE_READINGS)).as("the copy of an old-epoch reading: stored, idempotent")
+                .containsExactly(reading("hb-1", 4));
+        assertThat(side(h, SequenceOrderer.GAPS)).isEmpty();
+        SequenceOrderer.Counts counts = orderer.counts();
+        assertThat(counts.epochs()).isEqualTo(1);
+        assertThat(counts.in()).isEqualTo(counts.inOrder() + counts.outOfOrder() + counts.duplicates() + counts.late());
+    }
+
+    @Test
+    void aRebootWhileAGapIsOpenReleasesTheOldSequenceFirstAndKeepsTheNewOneOrdered() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG);
+        var h = harness(orderer);
+        send(h, "hb-1", 0, 1, 2, 4, 5);          // 3 missing: 4 and 5 held
+        // after the reboot 1 overtakes 0 in transit
+        h.processElement(at("hb-1", 1, 3601), 10);
+        h.processElement(at("hb-1", 0, 3600), 11);
+        h.processElement(at("hb-1", 2, 3602), 12);
+
+        assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 4L, 5L, 0L, 1L, 2L);
+        assertThat(side(h, SequenceOrderer.GAPS)).singleElement().satisfies(g -> {
+            assertThat(g.getFromSeq()).isEqualTo(3);
+            assertThat(g.getToSeq()).isEqualTo(3);
+            assertThat(g.getReason()).isEqualTo(SequenceOrderer.REASON_DEVICE_RESTART);
+        });
+        assertThat(orderer.counts().buffered()).isZero();
+        assertThat(h.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void oneAbsurdSeqCannotCaptureTheDevice() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG.withMaxSeqJump(1000));
+        var h = harness(orderer);
+        send(h, "hb-1", 0, 1, 2);
+        HoverboardReading absurd = at("hb-1", dev.tributary.operators.codec.ValidatorRegistry.MAX_SEQ, 3);
+        h.processElement(absurd, 3);
+        send(h, "hb-1", 3, 4, 5);
+        h.setProcessingTime(10 * HOLD);
+
+        assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(side(h, SequenceOrderer.LATE_READINGS)).as("stored, not released").containsExactly(absurd);
+        assertThat(side(h, SequenceOrderer.GAPS)).isEmpty();
+        assertThat(orderer.counts().jumpsHeldBack()).isEqualTo(1);
+        assertThat(orderer.counts().epochs()).isZero();
+    }
+
+    @Test
+    void aJumpTheDeviceConfirmsStartsANewEpoch() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG.withMaxSeqJump(1000));
+        var h = harness(orderer);
+        send(h, "hb-1", 0, 1, 2);
+        // a firmware update renumbered the device: 50 000, 50 001, ...
+        h.processElement(at("hb-1", 50_000, 10), 3);
+        h.processElement(at("hb-1", 50_001, 11), 4);
+        h.processElement(at("hb-1", 50_002, 12), 5);
+
+        assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 50_001L, 50_002L);
+        assertThat(seqs(side(h, SequenceOrderer.LATE_READINGS))).as("the first of the jump, stored").containsExactly(50_000L);
+        assertThat(orderer.counts().epochs()).isEqualTo(1);
+        assertThat(orderer.counts().jumpsHeldBack()).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsurdSeqAmongANewDevicesFirstReadingsIsNotReleasedAfterItsWait() throws Exception {
+        SequenceOrderer orderer = new SequenceOrderer(CONFIG.withMaxSeqJump(1000));
+        var h = harness(orderer);
+        h.processElement(at("joined-late", 7, 7), 1);
+        h.processElement(at("joined-late", dev.tributary.operators.codec.ValidatorRegistry.MAX_SEQ, 8), 2);
+        h.processElement(at("joined-late", 8, 9), 3);
+        h.setProcessingTime(HOLD);
+        send(h, "joined-late", 9);
+
+        assertThat(seqs(h.extractOutputValues())).containsExactly(7L, 8L, 9L);
+        assertThat(seqs(side(h, SequenceOrderer.LATE_READINGS))).containsExactly(dev.tributary.operators.codec.ValidatorRegistry.MAX_SEQ);
+        assertThat(side(h, SequenceOrderer.GAPS)).isEmpty();
+        assertThat(orderer.counts().buffered()).isZero();
+    }
+
+    @Test
+    void exactDuplicatesAreDroppedAcrossAReboot() throws Exception {
         SequenceOrderer orderer = new SequenceOrderer(CONFIG);
         var h = harness(orderer);
         send(h, "hb-1", 0, 1, 2);
+        h.processElement(at("hb-1", 0, 3600), 3);
+        h.processElement(at("hb-1", 0, 3600), 4);   // the new epoch's 0, twice
+        h.processElement(at("hb-1", 1, 3601), 5);
+        h.processElement(at("hb-1", 1, 3601), 6);
 
-        // the device restarted its numbering: seq 0 again, an hour later
-        HoverboardReading restarted = HoverboardReading.newBuilder(reading("hb-1", 0))
-                .setEventTime(Fixtures.T0.plusSeconds(3600))
-                .build();
-        h.processElement(restarted, 3);
-        send(h, "hb-1", 1);                      // a true copy: same event time as the released seq 1
-
-        assertThat(side(h, SequenceOrderer.LATE_READINGS)).containsExactly(restarted);
-        assertThat(orderer.counts().duplicates()).isEqualTo(1);
+        assertThat(seqs(h.extractOutputValues())).containsExactly(0L, 1L, 2L, 0L, 1L);
+        assertThat(orderer.counts().duplicates()).isEqualTo(2);
     }
 
     @Test

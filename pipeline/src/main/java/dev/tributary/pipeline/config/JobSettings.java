@@ -139,6 +139,10 @@ public final class JobSettings implements Serializable {
     public static final Setting<Duration> TELEMETRY_ORDER_STATE_TTL = Setting.of("telemetry.order.state-ttl",
             Parsers.duration(), millis(OrderingConfig.defaults().stateTtl()),
             "a device's ordering state expires this long after its last reading (must exceed max-hold)");
+    public static final Setting<Integer> TELEMETRY_ORDER_MAX_SEQ_JUMP = Setting.of("telemetry.order.max-seq-jump",
+            Parsers.positiveInt(), String.valueOf(OrderingConfig.defaults().maxSeqJump()),
+            "how far ahead of a device's next seq a reading may be and still be ordered; one further ahead is stored"
+                    + " but not released until the device's next reading confirms the jump (at least max-buffered)");
     public static final Setting<Integer> TELEMETRY_ORDER_BUNDLE_SIZE = Setting.of("telemetry.order.bundle-size",
             Parsers.positiveInt(), "40000",
             "readings per bundle of the orderer, which caches each device's state for a bundle and writes it back"
@@ -285,7 +289,7 @@ public final class JobSettings implements Serializable {
             WAREHOUSE_MAX_RETRY,
             SEARCH_URL, SEARCH_USER_ENV, SEARCH_PASSWORD_ENV, SEARCH_API_KEY_ENV, SEARCH_CA_CERTIFICATE,
             TOPIC_ALERTS, TELEMETRY_DEVICES_INDEX, TELEMETRY_ORDER_MAX_HOLD, TELEMETRY_ORDER_MAX_BUFFERED,
-            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ORDER_BUNDLE_SIZE, TELEMETRY_ORDER_BUNDLE_MAX_DELAY,
+            TELEMETRY_ORDER_STATE_TTL, TELEMETRY_ORDER_MAX_SEQ_JUMP, TELEMETRY_ORDER_BUNDLE_SIZE, TELEMETRY_ORDER_BUNDLE_MAX_DELAY,
             TELEMETRY_ENRICH_MAX_WAIT, TELEMETRY_ENRICH_STATE_TTL,
             TELEMETRY_ALERT_LOW_BATTERY, TELEMETRY_ALERT_MAX_TEMPERATURE, TELEMETRY_ALERT_FAILURE_REPEAT,
             TELEMETRY_ALERT_SILENT_AFTER, TELEMETRY_ALERT_STATE_TTL,

@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * <pre>
  * telemetry.hoverboard → decode → keyBy(deviceId) → SequenceOrderer ─┬─ ordered ─┬→ warehouse readings
  *                                                                     │           ├→ AlertRules ─┐
- *                                                                     │           ├→ search devices (id = deviceId, version = seq)
+ *                                                                     │           ├→ search devices (id = deviceId, version = event time)
  *                                                                     │           └→ HoverboardTripEnricher (input 2)
  *                                                                     ├─ GAPS → SequenceGapAlerts ──┤
  *                                                                     └─ LATE_READINGS → warehouse readings
@@ -137,7 +137,8 @@ public final class TelemetryFlow implements FlowGraph {
         return checked("telemetry.order.*", () -> OrderingConfig.defaults()
                 .withMaxHold(settings.get(JobSettings.TELEMETRY_ORDER_MAX_HOLD))
                 .withMaxBuffered(settings.get(JobSettings.TELEMETRY_ORDER_MAX_BUFFERED))
-                .withStateTtl(settings.get(JobSettings.TELEMETRY_ORDER_STATE_TTL)));
+                .withStateTtl(settings.get(JobSettings.TELEMETRY_ORDER_STATE_TTL))
+                .withMaxSeqJump(settings.get(JobSettings.TELEMETRY_ORDER_MAX_SEQ_JUMP)));
     }
 
     static TripEnrichmentConfig enrichmentConfig(JobSettings settings) {

@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every warehouse table of Tributary, in one place. The DDL in {@code warehouse/ddl/V1__tables.sql} must
- * match these definitions (an integration test compares them with the database's catalog).
+ * Every warehouse table of Tributary, in one place. The DDL in {@code warehouse/ddl/} ({@code V1__tables.sql} and
+ * the scripts after it, see {@link WarehouseSchema}) must match these definitions (an integration test compares them with the database's catalog).
  *
  * <p>Why each table is versioned or immutable:
  * <ul>
  *   <li>{@link #READINGS}, {@link #ALERTS}, {@link #OBSERVATIONS}: facts that never change once they
- *       happened; the key (device+seq, deterministic alert id, occurrence id) identifies the fact, so the
+ *       happened; the key (device+seq+event time, deterministic alert id, occurrence id) identifies the fact, so the
  *       first write wins and a replay is a no-op.</li>
  *   <li>{@link #OBSERVATION_COUNTS}: a count is emitted once, when its window closes (late records go to a
  *       side output, they never re-fire a window), so a replay carries the same count: immutable too.</li>
@@ -57,7 +57,8 @@ public final class WarehouseTables {
                     .nullableColumn("latitude", doublePrecision(), HoverboardReading::getLatitude)
                     .nullableColumn("longitude", doublePrecision(), HoverboardReading::getLongitude)
                     .nullableColumn("error_code", varchar(256), HoverboardReading::getErrorCode)
-                    .key("device_id", "seq")
+                    // not (device_id, seq): a rebooted device counts from 0 again (V2__readings_key.sql)
+                    .key("device_id", "seq", "event_time")
                     .immutable()
                     .build();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,32 @@ class WarehouseSchemaIT {
         }
         TestDatabase.awaitCondition("no leftover advisory lock", Duration.ofSeconds(10),
                 () -> db.countOrMinusOne("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0);
+    }
+
+    @Test
+    void aDatabaseOfRelease010IsMigratedInPlaceOnce() throws Exception {
+        TestDatabase db = TestDatabase.freshSchema("it_schema_upgrade");
+        // what 0.1.0 left: the V1 tables, no history, readings keyed by (device_id, seq)
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (String sql : WarehouseSchema.statements(WarehouseSchema.read(WarehouseSchema.SCRIPTS.get(0)))) {
+                s.execute(sql);
+            }
+        }
+        String columns = "(device_id, seq, event_time, battery_pct, temperature_c, speed_kmh)";
+        db.execute("INSERT INTO readings " + columns + " VALUES ('hb-1', 0, '2026-11-01 12:00:00', 80, 20, 0)");
+
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
+            WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL);
+        }
+
+        assertThat(db.rows("SELECT script FROM " + WarehouseSchema.HISTORY + " ORDER BY script"))
+                .as("each script recorded once").containsExactlyElementsOf(WarehouseSchema.SCRIPTS);
+        // the device rebooted: seq 0 again, an hour later, is a reading of its own
+        db.execute("INSERT INTO readings " + columns + " VALUES ('hb-1', 0, '2026-11-01 13:00:00', 70, 21, 0)");
+        assertThat(db.rows("SELECT seq || ' ' || battery_pct FROM readings ORDER BY event_time"))
+                .containsExactly("0 80", "0 70");
     }
 
     private static String catalogType(SqlType type) {

@@ -157,7 +157,7 @@ class WarehouseSinkIT {
         assertThat(nul.getReason()).contains("error_code").contains("NUL");
         assertThat(nul.getFlow()).isEqualTo("telemetry");
         assertThat(nul.getOperator()).isEqualTo("telemetry-warehouse-sink");
-        assertThat(new String(nul.getKey().array(), StandardCharsets.UTF_8)).isEqualTo("readings/d1/100");
+        assertThat(new String(nul.getKey().array(), StandardCharsets.UTF_8)).isEqualTo("readings/d1/100/" + reading("d1", 100).getEventTime());
         assertThat(StandardCharsets.UTF_8.decode(nul.getPayload()).toString())
                 .startsWith("{\"table\":\"readings\",\"row\":{\"device_id\":\"d1\",\"seq\":100,");
         assertThat(dead).filteredOn(d -> d.getReasonCode().equals("SINK_REJECTED"))
