@@ -26,6 +26,12 @@ public final class UrlGuard implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Longest URL accepted, announced or redirected to: what browsers and CDNs reliably handle, and small enough to
+     * keep every record that carries a URL (an asset's state, a dead letter, a catalog entry) small.
+     */
+    public static final int MAX_URL_LENGTH = 2048;
+
     /** Looks up a host's addresses; the JDK resolver in production, a table in tests. */
     @FunctionalInterface
     public interface Resolver extends Serializable {
@@ -56,6 +62,11 @@ public final class UrlGuard implements Serializable {
 
     /** Checks the URL; blocks on DNS, so call it off the task thread. */
     public void check(URI uri) throws RefusedUrlException {
+        String text = uri.toString();
+        if (text.length() > MAX_URL_LENGTH) {
+            throw new RefusedUrlException("URL of " + text.length() + " characters, more than " + MAX_URL_LENGTH + ": "
+                    + text.substring(0, 128) + "...");
+        }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new RefusedUrlException("scheme '" + scheme + "' is not http or https: " + uri);
@@ -115,18 +126,52 @@ public final class UrlGuard implements Serializable {
             if ((first & 0xFE) == 0xFC) {
                 return true; // unique local fc00::/7
             }
-            boolean v4Mapped = true;
-            for (int i = 0; i < 10; i++) {
-                v4Mapped &= b[i] == 0;
-            }
-            if (v4Mapped && (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF) {
+            // Transition forms carry an IPv4 address, and a gateway on the way may deliver to it: judge that one.
+            for (byte[] v4 : embeddedIpv4(b)) {
                 try {
-                    return isInternal(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+                    if (isInternal(InetAddress.getByAddress(v4))) {
+                        return true;
+                    }
                 } catch (UnknownHostException e) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * The IPv4 addresses an IPv6 address carries: IPv4-mapped {@code ::ffff:a.b.c.d} and IPv4-compatible
+     * {@code ::a.b.c.d} (last 32 bits), NAT64 {@code 64:ff9b::/96} and its local-use {@code 64:ff9b:1::/48} (last
+     * 32 bits), 6to4 {@code 2002::/16} (bits 16-47), Teredo {@code 2001::/32} (the server in bits 32-63 and the
+     * client, inverted, in the last 32 bits).
+     */
+    static List<byte[]> embeddedIpv4(byte[] b) {
+        byte[] last = {b[12], b[13], b[14], b[15]};
+        if (allZero(b, 0, 10) && (((b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF) || (b[10] == 0 && b[11] == 0))) {
+            return List.of(last); // mapped, or compatible (:: and ::1 themselves are caught as any-local/loopback)
+        }
+        int w0 = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
+        int w1 = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        if (w0 == 0x0064 && w1 == 0xff9b && (allZero(b, 4, 12) || ((b[4] & 0xFF) == 0 && (b[5] & 0xFF) == 1))) {
+            return List.of(last); // NAT64, well-known and local-use prefixes
+        }
+        if (w0 == 0x2002) {
+            return List.of(new byte[] {b[2], b[3], b[4], b[5]}); // 6to4
+        }
+        if (w0 == 0x2001 && w1 == 0x0000) {
+            return List.of(new byte[] {b[4], b[5], b[6], b[7]}, // Teredo server
+                    new byte[] {(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]}); // Teredo client
+        }
+        return List.of();
+    }
+
+    private static boolean allZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -82,6 +82,10 @@ final class Checks {
 
     /** An absolute http(s) URL with a host. Whether the host may be fetched (SSRF) is the downloader's call. */
     static Optional<Violation> httpUrl(String field, String value) {
+        if (value != null && value.length() > dev.tributary.operators.assets.UrlGuard.MAX_URL_LENGTH) {
+            return Optional.of(Violation.of(field, value.length() + " characters",
+                    "must be at most " + dev.tributary.operators.assets.UrlGuard.MAX_URL_LENGTH + " characters long"));
+        }
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme();

@@ -51,7 +51,11 @@ class UrlGuardTest {
             "http://0.0.0.0/", "http://192.168.1.1/", "http://172.16.0.1/", "http://100.64.0.1/",
             "http://[fd00::1]/", "http://[fe80::1]/", "http://[::ffff:127.0.0.1]/", "http://mixed.example.com/a.jpg",
             "file:///etc/passwd", "ftp://cdn.example.com/a.jpg", "gopher://cdn.example.com/", "http://user:pw@cdn.example.com/",
-            "http://nowhere.example.com/a.jpg"})
+            "http://nowhere.example.com/a.jpg",
+            // IPv6 transition forms, judged by the IPv4 address they carry
+            "http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://[64:ff9b:1::a00:1]/",
+            "http://[2002:a00:1::1]/", "http://[2002:7f00:1::]/", "http://[2001:0:a9fe:a9fe::1]/",
+            "http://[2001:0:5ef5:79fd:0:0:f5ff:fffe]/", "http://[::7f00:1]/", "http://[::a00:1]/"})
     void internalAddressesOtherSchemesAndUnknownHostsAreRefused(String url) {
         assertThatThrownBy(() -> strict.check(URI.create(url))).isInstanceOf(UrlGuard.RefusedUrlException.class);
     }
@@ -70,5 +74,17 @@ class UrlGuardTest {
 
         assertThat(UrlGuard.isInternal(InetAddress.getByName("8.8.8.8"))).isFalse();
         assertThat(UrlGuard.isInternal(InetAddress.getByName("2001:4860:4860::8888"))).isFalse();
+        // transition forms carrying a public address pass
+        assertThat(UrlGuard.isInternal(InetAddress.getByName("64:ff9b::808:808"))).isFalse();
+        assertThat(UrlGuard.isInternal(InetAddress.getByName("2002:808:808::1"))).isFalse();
+        assertThat(UrlGuard.isInternal(InetAddress.getByName("2001:0:5ef5:79fd:0:0:f7f7:f7f7"))).as("Teredo, client 8.8.8.8").isFalse();
+    }
+
+    @Test
+    void aUrlLongerThanTheBoundIsRefused() {
+        String path = "/" + "a".repeat(UrlGuard.MAX_URL_LENGTH);
+        assertThatThrownBy(() -> strict.check(URI.create("https://cdn.example.com" + path)))
+                .isInstanceOf(UrlGuard.RefusedUrlException.class).hasMessageContaining("more than 2048");
+        assertThatCode(() -> strict.check(URI.create("https://cdn.example.com/" + "a".repeat(2000)))).doesNotThrowAnyException();
     }
 }

@@ -154,6 +154,11 @@ class BadInputIT {
                 corpus.forEach(c -> assertThat(observed.get(c.id())).as("outcome of %s", c.id())
                         .containsExactly(c.expected()));
 
+                // the endless error page was cut at a small bound, not read on until the download deadline
+                Await.until("the endless error page's connection closed", Duration.ofMinutes(1),
+                        () -> server.errorBodyBytesSent >= 0);
+                assertThat(server.errorBodyBytesSent).as("bytes of the endless error page written before the hang-up")
+                        .isLessThan(32L << 20);
                 assertValidRecordsReachedTheirSinksOnce(expected, validated, out, warehouse, indexSuffix);
                 assertDecodeMetrics(rest, job, corpus);
                 assertLakeAndDownloadMetrics(rest, job, corpus);

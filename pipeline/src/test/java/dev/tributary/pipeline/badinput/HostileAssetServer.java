@@ -71,10 +71,14 @@ final class HostileAssetServer implements AutoCloseable {
                 String query = ex.getRequestURI().getRawQuery();
                 String to = URLDecoder.decode(query.substring("to=".length()), StandardCharsets.UTF_8);
                 redirect(ex, to);
+            } else if (path.equals("/redirect-long")) {
+                redirect(ex, "/img/" + "a".repeat(3000) + ".png"); // longer than any URL the downloader follows
             } else if (path.equals("/loop")) {
                 redirect(ex, "/loop");
             } else if (path.equals("/endless.png")) {
                 endless(ex);
+            } else if (path.equals("/forbidden-endless.png")) {
+                endlessError(ex);
             } else if (path.equals("/trickle.png")) {
                 trickle(ex);
             } else if (path.equals("/html.png")) {
@@ -121,6 +125,26 @@ final class HostileAssetServer implements AutoCloseable {
             out.write(chunk);
         }
     }
+
+    /** 403 with an error page that never ends: the client must stop reading it, not wait for its end. */
+    private void endlessError(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/html");
+        ex.sendResponseHeaders(403, 0);
+        OutputStream out = ex.getResponseBody();
+        byte[] chunk = "<p>forbidden</p>".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        try {
+            while (sent < ENDLESS_CAP_BYTES) {
+                out.write(chunk);
+                sent += chunk.length;
+            }
+        } finally {
+            errorBodyBytesSent = sent;
+        }
+    }
+
+    /** Bytes of the endless error page written before the client hung up (or the cap), once it is over. */
+    volatile long errorBodyBytesSent = -1;
 
     /** A valid PNG, one byte every 100 ms: far slower than any download deadline. */
     private static void trickle(HttpExchange ex) throws IOException {

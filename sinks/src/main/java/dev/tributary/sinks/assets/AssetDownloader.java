@@ -103,21 +103,29 @@ public final class AssetDownloader {
                 holder.body = new BodyToFile(file, limits);
                 return holder.body;
             }
-            return HttpResponse.BodySubscribers.replacing(null);
+            return HttpResponse.BodySubscribers.mapping(BoundedDiscard.subscriber(), none -> (BodyToFile.Body) null);
         });
         // the total deadline also cuts a body that trickles in slower than any per-read timeout would notice
         CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS).execute(() -> {
+            if (response.isDone()) {
+                return;
+            }
+            holder.timedOut = true;
             DownloadException timeout = new DownloadException(FailureReason.TIMEOUT,
                     "download did not finish within " + limits.totalTimeout());
             if (holder.body != null) {
                 holder.body.abort(timeout);
             }
-            response.completeExceptionally(timeout);
+            // cancel(true) aborts the exchange and closes its connection (completing the future would leave the
+            // client reading, or waiting for headers, on a connection nobody listens to any more)
+            response.cancel(true);
         });
         return response.handle((r, e) -> {
             if (e != null) {
                 deleteQuietly(file);
-                throw new CompletionException(classify(e));
+                throw new CompletionException(holder.timedOut
+                        ? new DownloadException(FailureReason.TIMEOUT, "download did not finish within " + limits.totalTimeout())
+                        : classify(e));
             }
             return r;
         }).thenCompose(r -> {
@@ -143,10 +151,12 @@ public final class AssetDownloader {
         });
     }
 
-    /** Set by the body handler (HTTP client thread), read by the deadline timer. */
+    /** Set by the body handler (HTTP client thread) and the deadline timer, read by both and the response handler. */
     private static final class BodyHolder {
         volatile BodyToFile body;
+        volatile boolean timedOut;
     }
+
 
     private CompletableFuture<DownloadResult> store(BodyToFile.Body body, String declaredMediaType) {
         if (declaredMediaType != null && !declaredMediaType.isBlank() && !declaredMediaType.equalsIgnoreCase(body.contentType())) {

@@ -123,6 +123,89 @@ class AssetDownloaderTest {
         assertThat(reason(r)).isEqualTo(FailureReason.TIMEOUT);
     }
 
+    /**
+     * A server that answers 500 with a body without end, or 200 with a PNG that trickles in without end, and records, per
+     * request, how many bytes it wrote before the client hung up (-1 while the client still listens).
+     */
+    private static final class EndlessServer implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer http;
+        final java.util.Map<String, java.util.concurrent.CompletableFuture<Long>> hungUpAfter =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        final ExecutorService threads = Executors.newFixedThreadPool(4);
+
+        EndlessServer() throws Exception {
+            http = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), 8);
+            http.createContext("/", ex -> {
+                String path = ex.getRequestURI().getPath();
+                java.util.concurrent.CompletableFuture<Long> result = new java.util.concurrent.CompletableFuture<>();
+                hungUpAfter.put(path, result);
+                long written = 0;
+                try (ex) {
+                    ex.sendResponseHeaders(path.startsWith("/error") ? 500 : 200, 0);
+                    byte[] chunk = new byte[16 * 1024];
+                    java.io.OutputStream out = ex.getResponseBody();
+                    if (!path.startsWith("/error")) { // a PNG's first bytes, so the body passes the sniffer
+                        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
+                        out.flush();
+                    }
+                    // a cap, so a client that never hangs up cannot keep this thread: 1 GiB, or 10 min of silence
+                    for (int i = 0; i < 65_536; i++) {
+                        if (path.startsWith("/error")) {
+                            out.write(chunk);
+                            written += chunk.length;
+                        } else {
+                            out.write(0);
+                            out.flush();
+                            written++;
+                            Thread.sleep(10);
+                        }
+                    }
+                    result.complete(-1L);
+                } catch (java.io.IOException hungUp) {
+                    result.complete(written);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            http.setExecutor(threads);
+            http.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void anErrorResponsesBodyIsReadOnlyUpToASmallBound() throws Exception {
+        try (EndlessServer hostile = new EndlessServer(); LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+            DownloadResult r = downloader(store, true, 1 << 20, Duration.ofMinutes(5))
+                    .download(hostile.url("/error.png"), "image/png").get();
+            assertThat(reason(r)).isEqualTo(FailureReason.HTTP_SERVER_ERROR);
+            // the server learns the client hung up when a write fails: after the socket buffers (a few MB) fill
+            long written = hostile.hungUpAfter.get("/error.png").get(1, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(written).as("bytes the server wrote before the client hung up").isBetween(0L, 32L << 20);
+        }
+    }
+
+    @Test
+    void anAttemptThatTimesOutClosesItsConnection() throws Exception {
+        try (EndlessServer hostile = new EndlessServer(); LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+            DownloadResult r = downloader(store, true, 1 << 20, Duration.ofMillis(800))
+                    .download(hostile.url("/silent.png"), "image/png").get();
+            assertThat(reason(r)).isEqualTo(FailureReason.TIMEOUT);
+            long written = hostile.hungUpAfter.get("/silent.png").get(1, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(written).as("the server saw the connection closed, not a client still reading").isNotNegative();
+        }
+    }
+
     @Test
     void loopbackIsRefusedWhenNotAllowListed() throws Exception {
         try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
