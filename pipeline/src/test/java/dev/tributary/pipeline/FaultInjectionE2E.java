@@ -212,7 +212,7 @@ class FaultInjectionE2E {
             Map<String, Long> lastSeqs = load.snapshot().lastSeqs();
             Set<String> expectedAlerts = new HashSet<>();
             sent.stream().filter(s -> ReadingLoad.overheats(s.seq()))
-                    .forEach(s -> expectedAlerts.add(AlertRules.alertId(s.device(), AlertRules.OVER_TEMPERATURE, s.seq())));
+                    .forEach(s -> expectedAlerts.add(AlertRules.alertId(s.device(), AlertRules.OVER_TEMPERATURE, s.seq(), s.eventTime())));
 
             // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());

@@ -39,7 +39,7 @@ import java.util.function.UnaryOperator;
 final class ReadingLoad implements AutoCloseable {
 
     /** A reading the broker acknowledged, and the phase it was sent in. */
-    record Sent(String device, long seq, String phase) {}
+    record Sent(String device, long seq, Instant eventTime, String phase) {}
 
     /**
      * An asset whose announcements the broker acknowledged, the file it points at, how many records announced it,
@@ -182,7 +182,7 @@ final class ReadingLoad implements AutoCloseable {
             if (e != null) {
                 failure.compareAndSet(null, e);
             } else if (pending.decrementAndGet() == 0) {
-                sent.add(new Sent(device, seq, tag));
+                sent.add(new Sent(device, seq, reading.getEventTime(), tag));
                 lastSeqs.merge(device, seq, Math::max);
             }
         };

@@ -36,8 +36,9 @@ import java.util.Locale;
  *       timer on every reading.</li>
  * </ul>
  *
- * <p>Alert ids are deterministic, {@code deviceId/kind/seq} (the seq of the reading that triggered it; for
- * {@code SILENT} the last reading before the silence), so a replay rewrites the same alert instead of adding one.
+ * <p>Alert ids are deterministic, {@code deviceId/kind/seq/eventTimeMillis} (the reading that triggered it; for
+ * {@code SILENT} the last reading before the silence), so a replay rewrites the same alert instead of adding one,
+ * and a device that rebooted and counts from 0 again gets alerts of its own.
  *
  * <p>The per-device state expires {@link AlertThresholds#stateTtl()} after the device's last reading. A device
  * back after that starts afresh: a battery still low alerts again.
@@ -67,9 +68,13 @@ public class AlertRules extends KeyedProcessFunction<String, HoverboardReading, 
         this.thresholds = thresholds;
     }
 
-    /** The id of an alert: the same device, kind and reading always give the same id. */
-    public static String alertId(String deviceId, String kind, long seq) {
-        return deviceId + "/" + kind + "/" + seq;
+    /**
+     * The id of an alert, {@code deviceId/kind/seq/eventTimeMillis}: the same device, kind and reading always give
+     * the same id. The reading's event time is part of it because seq alone does not name a reading: a device that
+     * reboots counts from 0 again, and its new alerts must not take the ids (and so the places) of the old ones.
+     */
+    public static String alertId(String deviceId, String kind, long seq, Instant readingTime) {
+        return deviceId + "/" + kind + "/" + seq + "/" + (readingTime == null ? 0 : readingTime.toEpochMilli());
     }
 
     List<StateDescriptor<?, ?>> stateDescriptors() {
@@ -105,7 +110,7 @@ public class AlertRules extends KeyedProcessFunction<String, HoverboardReading, 
         double battery = reading.getBatteryPct();
         if (!s.getLowBattery() && battery < thresholds.lowBatteryPct()) {
             s.setLowBattery(true);
-            emit(out, device, LOW_BATTERY, WARNING, seq, reading.getEventTime(),
+            emit(out, device, LOW_BATTERY, WARNING, seq, reading.getEventTime(), reading.getEventTime(),
                     String.format(Locale.ROOT, "battery at %.1f%%, below %.1f%%", battery, thresholds.lowBatteryPct()));
         } else if (s.getLowBattery() && battery >= thresholds.lowBatteryPct() + thresholds.batteryHysteresisPct()) {
             s.setLowBattery(false);
@@ -114,7 +119,7 @@ public class AlertRules extends KeyedProcessFunction<String, HoverboardReading, 
         double temperature = reading.getTemperatureC();
         if (!s.getOverTemperature() && temperature > thresholds.maxTemperatureC()) {
             s.setOverTemperature(true);
-            emit(out, device, OVER_TEMPERATURE, CRITICAL, seq, reading.getEventTime(),
+            emit(out, device, OVER_TEMPERATURE, CRITICAL, seq, reading.getEventTime(), reading.getEventTime(),
                     String.format(Locale.ROOT, "temperature at %.1f °C, above %.1f °C",
                             temperature, thresholds.maxTemperatureC()));
         } else if (s.getOverTemperature()
@@ -130,7 +135,7 @@ public class AlertRules extends KeyedProcessFunction<String, HoverboardReading, 
             s.setErrorRun(errorCode.equals(s.getErrorCode()) ? s.getErrorRun() + 1 : 1);
             s.setErrorCode(errorCode);
             if (s.getErrorRun() == thresholds.failureRepeat()) {
-                emit(out, device, FAILURE_PATTERN, CRITICAL, seq, reading.getEventTime(),
+                emit(out, device, FAILURE_PATTERN, CRITICAL, seq, reading.getEventTime(), reading.getEventTime(),
                         "error " + errorCode + " in " + thresholds.failureRepeat() + " consecutive readings");
             }
         }
@@ -160,16 +165,16 @@ public class AlertRules extends KeyedProcessFunction<String, HoverboardReading, 
             s.setSilentTimer(deadline);
         } else {
             s.setSilentTimer(null);
-            emit(out, ctx.getCurrentKey(), SILENT, WARNING, s.getLastSeq(), Instant.ofEpochMilli(now),
+            emit(out, ctx.getCurrentKey(), SILENT, WARNING, s.getLastSeq(), s.getLastEventTime(), Instant.ofEpochMilli(now),
                     "no reading for " + thresholds.silentAfter().toSeconds() + " s after seq " + s.getLastSeq());
         }
         state.update(s);
     }
 
-    private void emit(Collector<Alert> out, String device, String kind, String severity, long seq, Instant at,
-                      String message) {
+    private void emit(Collector<Alert> out, String device, String kind, String severity, long seq,
+                      Instant readingTime, Instant at, String message) {
         out.collect(Alert.newBuilder()
-                .setAlertId(alertId(device, kind, seq))
+                .setAlertId(alertId(device, kind, seq, readingTime))
                 .setDeviceId(device)
                 .setKind(kind)
                 .setSeverity(severity)

@@ -15,12 +15,15 @@ public final class SequenceGapAlerts implements MapFunction<SequenceGap, Alert> 
         return toAlert(gap);
     }
 
-    /** The alert id is {@code deviceId/SEQUENCE_GAP/fromSeq}: one alert per skipped range. */
+    /**
+     * The alert id is {@code deviceId/SEQUENCE_GAP/fromSeq/resumedAtMillis}: one alert per skipped range, and a
+     * range skipped again after the device rebooted is a gap of its own.
+     */
     public static Alert toAlert(SequenceGap gap) {
         long missing = gap.getToSeq() - gap.getFromSeq() + 1;
         String range = missing == 1 ? "reading " + gap.getFromSeq() : "readings " + gap.getFromSeq() + ".." + gap.getToSeq();
         return Alert.newBuilder()
-                .setAlertId(AlertRules.alertId(gap.getDeviceId(), AlertRules.SEQUENCE_GAP, gap.getFromSeq()))
+                .setAlertId(AlertRules.alertId(gap.getDeviceId(), AlertRules.SEQUENCE_GAP, gap.getFromSeq(), gap.getResumedAt()))
                 .setDeviceId(gap.getDeviceId())
                 .setKind(AlertRules.SEQUENCE_GAP)
                 .setSeverity(AlertRules.WARNING)

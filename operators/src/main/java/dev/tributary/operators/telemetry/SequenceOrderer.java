@@ -598,6 +598,7 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
                     .setToSeq(lowest - 1)
                     .setReason(reason)
                     .setDetectedAt(Instant.ofEpochMilli(now))
+                    .setResumedAt(sorted.get(i).getReading().getEventTime())
                     .build());
             gaps.inc();
             gapMissingReadings.inc(lowest - next);

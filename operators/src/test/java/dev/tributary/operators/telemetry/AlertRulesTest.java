@@ -61,6 +61,11 @@ class AlertRulesTest {
         h.processElement(reading("hb-1", seq, pct, 30.0, null), seq);
     }
 
+    /** The id of the alert on the fixture reading {@code seq} (event time T0 + seq seconds). */
+    private static String id(String device, String kind, long seq) {
+        return AlertRules.alertId(device, kind, seq, Fixtures.T0.plusSeconds(seq));
+    }
+
     private static List<String> ids(KeyedOneInputStreamOperatorTestHarness<String, HoverboardReading, Alert> h) {
         return h.extractOutputValues().stream().map(Alert::getAlertId).toList();
     }
@@ -77,7 +82,7 @@ class AlertRulesTest {
         battery(h, 5, 20.0);     // re-armed
         battery(h, 6, 13.0);     // crosses again: alert
 
-        assertThat(ids(h)).containsExactly("hb-1/LOW_BATTERY/1", "hb-1/LOW_BATTERY/6");
+        assertThat(ids(h)).containsExactly(id("hb-1", AlertRules.LOW_BATTERY, 1), id("hb-1", AlertRules.LOW_BATTERY, 6));
         Alert first = h.extractOutputValues().get(0);
         assertThat(first.getKind()).isEqualTo(AlertRules.LOW_BATTERY);
         assertThat(first.getSeverity()).isEqualTo(AlertRules.WARNING);
@@ -94,7 +99,7 @@ class AlertRulesTest {
             h.processElement(reading("hb-1", seq, 80.0, temperatures[seq], null), seq);
         }
 
-        assertThat(ids(h)).containsExactly("hb-1/OVER_TEMPERATURE/1", "hb-1/OVER_TEMPERATURE/6");
+        assertThat(ids(h)).containsExactly(id("hb-1", AlertRules.OVER_TEMPERATURE, 1), id("hb-1", AlertRules.OVER_TEMPERATURE, 6));
         assertThat(h.extractOutputValues()).allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(AlertRules.CRITICAL));
     }
 
@@ -106,7 +111,7 @@ class AlertRulesTest {
             h.processElement(reading("hb-1", seq, 80.0, 30.0, codes[seq]), seq);
         }
 
-        assertThat(ids(h)).containsExactly("hb-1/FAILURE_PATTERN/4", "hb-1/FAILURE_PATTERN/12");
+        assertThat(ids(h)).containsExactly(id("hb-1", AlertRules.FAILURE_PATTERN, 4), id("hb-1", AlertRules.FAILURE_PATTERN, 12));
         assertThat(h.extractOutputValues().get(0).getMessage()).contains("E2");
     }
 
@@ -128,7 +133,7 @@ class AlertRulesTest {
         h.setProcessingTime(SILENT / 2 + SILENT);
 
         assertThat(h.extractOutputValues()).singleElement().satisfies(alert -> {
-            assertThat(alert.getAlertId()).isEqualTo("hb-1/SILENT/1");
+            assertThat(alert.getAlertId()).isEqualTo(id("hb-1", AlertRules.SILENT, 1));
             assertThat(alert.getKind()).isEqualTo(AlertRules.SILENT);
             assertThat(alert.getEventTime()).isEqualTo(Instant.ofEpochMilli(SILENT / 2 + SILENT));
         });
@@ -138,7 +143,7 @@ class AlertRulesTest {
 
         h.processElement(reading("hb-1", 2), 2);      // back: the next silence alerts again
         h.setProcessingTime(11 * SILENT);
-        assertThat(ids(h)).containsExactly("hb-1/SILENT/1", "hb-1/SILENT/2");
+        assertThat(ids(h)).containsExactly(id("hb-1", AlertRules.SILENT, 1), id("hb-1", AlertRules.SILENT, 2));
     }
 
     @Test
@@ -156,8 +161,8 @@ class AlertRulesTest {
             replay.processElement(r, 0);
         }
 
-        assertThat(ids(first)).containsExactly("hb-1/LOW_BATTERY/1", "hb-1/OVER_TEMPERATURE/1",
-                "hb-1/FAILURE_PATTERN/3", "hb-2/LOW_BATTERY/0");
+        assertThat(ids(first)).containsExactly(id("hb-1", AlertRules.LOW_BATTERY, 1), id("hb-1", AlertRules.OVER_TEMPERATURE, 1),
+                id("hb-1", AlertRules.FAILURE_PATTERN, 3), id("hb-2", AlertRules.LOW_BATTERY, 0));
         assertThat(replay.extractOutputValues()).isEqualTo(first.extractOutputValues());
     }
 
@@ -166,14 +171,14 @@ class AlertRulesTest {
         var before = harness();
         battery(before, 0, 10.0);
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
-        assertThat(ids(before)).containsExactly("hb-1/LOW_BATTERY/0");
+        assertThat(ids(before)).containsExactly(id("hb-1", AlertRules.LOW_BATTERY, 0));
 
         var after = harness(new AlertRules(THRESHOLDS), snapshot, 1_000);
         battery(after, 1, 9.0);
         assertThat(ids(after)).as("the episode is still open").isEmpty();
 
         after.setProcessingTime(1_000 + SILENT);
-        assertThat(ids(after)).containsExactly("hb-1/SILENT/1");
+        assertThat(ids(after)).containsExactly(id("hb-1", AlertRules.SILENT, 1));
     }
 
     @Test
@@ -189,7 +194,7 @@ class AlertRulesTest {
         h.setStateTtlProcessingTime(3 * ttl);
         battery(h, 3, 10.0);                 // expired: alerts again
 
-        assertThat(ids(h)).containsExactly("hb-1/LOW_BATTERY/0", "hb-1/LOW_BATTERY/3");
+        assertThat(ids(h)).containsExactly(id("hb-1", AlertRules.LOW_BATTERY, 0), id("hb-1", AlertRules.LOW_BATTERY, 3));
     }
 
     @Test
@@ -198,11 +203,12 @@ class AlertRulesTest {
                 .setDeviceId("hb-1").setFromSeq(5).setToSeq(7)
                 .setReason(SequenceOrderer.REASON_HOLD_TIMEOUT)
                 .setDetectedAt(Instant.ofEpochMilli(1234))
+                .setResumedAt(Instant.ofEpochMilli(8000))
                 .build();
 
         Alert alert = new SequenceGapAlerts().map(gap);
 
-        assertThat(alert.getAlertId()).isEqualTo("hb-1/SEQUENCE_GAP/5");
+        assertThat(alert.getAlertId()).isEqualTo("hb-1/SEQUENCE_GAP/5/8000");
         assertThat(alert.getKind()).isEqualTo(AlertRules.SEQUENCE_GAP);
         assertThat(alert.getReadingSeq()).isEqualTo(5L);
         assertThat(alert.getEventTime()).isEqualTo(Instant.ofEpochMilli(1234));

@@ -162,6 +162,7 @@ class SequenceOrdererTest {
                 .setDeviceId("hb-1").setFromSeq(1).setToSeq(2)
                 .setReason(SequenceOrderer.REASON_HOLD_TIMEOUT)
                 .setDetectedAt(Instant.ofEpochMilli(HOLD))
+                .setResumedAt(Fixtures.T0.plusSeconds(3))
                 .build());
         assertThat(orderer.counts()).isEqualTo(new SequenceOrderer.Counts(3, 1, 2, 2, 0, 1, 2, 0, 0, 0, 0));
 

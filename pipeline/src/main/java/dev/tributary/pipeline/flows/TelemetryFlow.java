@@ -55,7 +55,7 @@ import java.util.function.Supplier;
  * accounted for: {@code readingsIn = readingsInOrder + readingsOutOfOrder + duplicatesDropped + lateReadings}.
  *
  * <p><b>Delivery.</b> Alerts go to Kafka exactly-once (transactions committed with checkpoints); their ids are
- * deterministic ({@code deviceId/kind/seq}), so the warehouse {@code alerts} table (immutable, keyed by alert id)
+ * deterministic ({@code deviceId/kind/seq/eventTimeMillis}), so the warehouse {@code alerts} table (immutable, keyed by alert id)
  * and a consumer that deduplicates by id see each alert once. The warehouse and the search index are written
  * at-least-once and made idempotent by their keys and versions. Every warehouse sink is preceded by a keyBy on
  * (a prefix of) the table key, so one writer owns each row.

@@ -2,6 +2,7 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.ValidatorRegistry;
+import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
@@ -131,6 +132,18 @@ class DeviceSequencesIT {
             assertThat(document(devicesIndex, "absurd").path("_source").path("batteryPercent").asDouble())
                     .as("not the absurd reading's").isEqualTo(90);
             assertThat(latestSeq(devicesIndex, "rebooted")).isEqualTo(RUN - 1);
+
+            // alerts: the rebooted device overheated at seq 5 in each epoch, two alerts with ids of their own
+            Await.until("the alerts in the warehouse", Duration.ofMinutes(1),
+                    () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= 4);
+            assertThat(warehouse.rows("SELECT device_id, kind, reading_seq, alert_id FROM alerts ORDER BY device_id, alert_id"))
+                    .containsExactly(
+                            "absurd|OVER_TEMPERATURE|5|" + AlertRules.alertId("absurd", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)),
+                            "rebooted|OVER_TEMPERATURE|5|" + AlertRules.alertId("rebooted", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)),
+                            "rebooted|OVER_TEMPERATURE|5|" + AlertRules.alertId("rebooted", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(7205)),
+                            "renumbered|OVER_TEMPERATURE|5|" + AlertRules.alertId("renumbered", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)));
+            assertThat(KafkaTestSupport.readCommittedUntil(topics.alerts(), Duration.ofMinutes(1), seen -> seen.size() >= 4))
+                    .as("the same four in the alerts topic").hasSize(4);
             assertThat(latestSeq(devicesIndex, "absurd")).isEqualTo(RUN - 1);
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
@@ -140,9 +153,10 @@ class DeviceSequencesIT {
         }
     }
 
+    /** Seq 5 of every run overheats (70 °C, above the default 60): an alert in each epoch. */
     private static HoverboardReading reading(String device, long seq, Instant at, double battery) {
         return HoverboardReading.newBuilder().setDeviceId(device).setSeq(seq).setEventTime(at)
-                .setBatteryPct(battery).setTemperatureC(25).setSpeedKmh(10).build();
+                .setBatteryPct(battery).setTemperatureC(seq == 5 ? 70 : 25).setSpeedKmh(10).build();
     }
 
     private static Map.Entry<String, byte[]> entry(HoverboardReading r) throws Exception {

@@ -6,6 +6,7 @@ import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Trip;
 import dev.tributary.operators.codec.RawRecord;
+import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.FailOnce;
 import dev.tributary.pipeline.FaultySources;
@@ -127,7 +128,7 @@ class TelemetryFlowIT {
             KafkaTestSupport.produce(topics.trip(), trips(base));
 
             // the withheld reading is sent only once its gap was reported, so it is late by construction
-            String gapAlert = GAP_DEVICE + "/SEQUENCE_GAP/" + GAP_SEQ;
+            String gapAlert = gapAlertId(base);
             KafkaTestSupport.readCommittedUntil(topics.alerts(), Duration.ofMinutes(2),
                     seen -> alerts(seen).stream().anyMatch(a -> a.getAlertId().equals(gapAlert)));
             KafkaTestSupport.produce(topics.hoverboard(), List.of(
@@ -151,7 +152,7 @@ class TelemetryFlowIT {
                     + "' AND seq = " + GAP_SEQ)).containsExactly(GAP_DEVICE + "|" + GAP_SEQ);
 
             // alerts: exactly the ones the data implies, once each, in Kafka and in the warehouse
-            Set<String> expectedAlerts = expectedAlertIds();
+            Set<String> expectedAlerts = expectedAlertIds(base);
             List<Alert> published = alerts(KafkaTestSupport.readCommittedUntil(topics.alerts(), Duration.ofMinutes(1),
                     seen -> alerts(seen).size() >= expectedAlerts.size()));
             assertThat(published).extracting(Alert::getAlertId).containsExactlyInAnyOrderElementsOf(expectedAlerts);
@@ -241,15 +242,20 @@ class TelemetryFlowIT {
                 .build();
     }
 
-    private static Set<String> expectedAlertIds() {
+    /** Reading alerts carry the reading's event time (base + seq s); the gap the first reading after it. */
+    private static Set<String> expectedAlertIds(Instant base) {
         Set<String> ids = new TreeSet<>();
         for (int d = 0; d < DEVICES; d++) {
-            ids.add("device-" + d + "/LOW_BATTERY/76");
+            ids.add(AlertRules.alertId("device-" + d, AlertRules.LOW_BATTERY, 76, base.plusSeconds(76)));
         }
-        ids.add("device-1/OVER_TEMPERATURE/40");
-        ids.add("device-2/FAILURE_PATTERN/32");
-        ids.add(GAP_DEVICE + "/SEQUENCE_GAP/" + GAP_SEQ);
+        ids.add(AlertRules.alertId("device-1", AlertRules.OVER_TEMPERATURE, 40, base.plusSeconds(40)));
+        ids.add(AlertRules.alertId("device-2", AlertRules.FAILURE_PATTERN, 32, base.plusSeconds(32)));
+        ids.add(gapAlertId(base));
         return ids;
+    }
+
+    private static String gapAlertId(Instant base) {
+        return AlertRules.alertId(GAP_DEVICE, AlertRules.SEQUENCE_GAP, GAP_SEQ, base.plusSeconds(GAP_SEQ + 1));
     }
 
     private static List<Map.Entry<String, byte[]>> customers(Instant base) throws Exception {
