@@ -8,7 +8,7 @@ import dev.tributary.sinks.assets.DownloadFunction;
 import dev.tributary.sinks.assets.DownloadLimits;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -11,7 +11,7 @@ import dev.tributary.events.RawEvent;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.flows.AssetsFlowIT;
 import dev.tributary.samples.SampleAssetServer;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;

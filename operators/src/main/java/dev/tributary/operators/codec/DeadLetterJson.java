@@ -43,9 +43,11 @@ public final class DeadLetterJson {
         }
         node.put("sourceTimestamp", letter.getSourceTimestamp() == null ? null : letter.getSourceTimestamp().toString());
         putBytes(node, "key", letter.getKey());
+        node.put("keySize", letter.getKeySize());
         putBytes(node, "payload", letter.getPayload());
         node.put("payloadSize", letter.getPayloadSize());
         node.put("payloadTruncated", letter.getPayloadTruncated());
+        node.put("payloadSha256", letter.getPayloadSha256());
         node.put("failedAt", letter.getFailedAt().toString());
         try {
             return MAPPER.writeValueAsString(node);

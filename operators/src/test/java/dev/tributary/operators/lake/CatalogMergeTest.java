@@ -94,4 +94,33 @@ class CatalogMergeTest {
             assertThat(k1.getOperations()).extracting(CatalogOperation::getName).containsExactly("STORE", "COPY");
         }
     }
+
+    @Test
+    void theSameContentLandedUnderThousandsOfNamesKeepsTheEntryBounded() throws Exception {
+        try (var h = harness()) {
+            int landings = 5_000;
+            for (int i = 0; i < landings; i++) {
+                CatalogOperation store = CatalogOperation.newBuilder().setName("STORE").setAt(T0.plusMillis(i))
+                        .setJob("tributary").setOperator("lake-test").setSucceeded(i % 2 == 0)
+                        .setReason(i % 2 == 0 ? null : "x".repeat(100_000)).build();
+                h.processElement(new StreamRecord<>(update("k1", 0, 10L, "aa", store)));
+            }
+            CatalogEntry last = outputs(h).get(outputs(h).size() - 1);
+            assertThat(last.getOperations()).hasSize(CatalogMerge.MAX_OPERATIONS);
+            assertThat(last.getOperations().get(CatalogMerge.MAX_OPERATIONS - 1).getAt()).isEqualTo(T0.plusMillis(landings - 1));
+            assertThat(last.getOperations()).allSatisfy(op -> assertThat(op.getReason() == null ? 0
+                    : op.getReason().length()).isLessThanOrEqualTo(2048));
+            assertThat(last.getOperationCounts()).containsExactly(Map.entry("STORE", (long) landings));
+            assertThat(last.getVersion()).isEqualTo(landings);
+            assertThat(dev.tributary.operators.codec.AvroEventSerializer.encode(last).length).as("bytes")
+                    .isLessThan(256 * 1024);
+
+            // a replay of an operation that is no longer listed changes nothing
+            int before = outputs(h).size();
+            h.processElement(new StreamRecord<>(update("k1", 0, 10L, "aa", CatalogOperation.newBuilder()
+                    .setName("STORE").setAt(T0.plusMillis(3)).setJob("tributary").setOperator("lake-test")
+                    .setSucceeded(false).setReason("x".repeat(100_000)).build())));
+            assertThat(outputs(h)).hasSize(before);
+        }
+    }
 }

@@ -36,7 +36,8 @@ public class TributarySinks implements Sinks {
 
     protected KafkaSinks.Target kafkaTarget() {
         return new KafkaSinks.Target(settings.kafkaClientProperties(),
-                settings.get(JobSettings.KAFKA_TX_PREFIX), settings.get(JobSettings.KAFKA_TX_TIMEOUT));
+                settings.get(JobSettings.KAFKA_TX_PREFIX), settings.get(JobSettings.KAFKA_TX_TIMEOUT),
+                settings.get(JobSettings.TOPIC_DEAD_LETTER));
     }
 
     /** Where sink writers put the records their servers refuse: the dead-letter topic. */

@@ -1,7 +1,7 @@
 package dev.tributary.pipeline.lake;
 
 import dev.tributary.operators.assets.MediaSniffer;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;

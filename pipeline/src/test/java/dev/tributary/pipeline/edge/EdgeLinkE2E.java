@@ -17,7 +17,7 @@ import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.testing.StackEnv;
 
 import org.apache.kafka.clients.admin.Admin;

@@ -16,7 +16,7 @@ import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.samples.SampleAssetServer.Fault;
 import dev.tributary.sinks.objectstore.ObjectStore;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.testing.StackEnv;
 
 import org.apache.flink.api.common.JobStatus;

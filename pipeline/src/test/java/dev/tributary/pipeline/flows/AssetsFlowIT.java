@@ -21,7 +21,7 @@ import dev.tributary.pipeline.io.Sources;
 import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStore;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.testing.StackEnv;
 
 import org.apache.flink.api.common.JobStatus;

@@ -1,7 +1,7 @@
 package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.MediaSniffer;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;

@@ -1,5 +1,6 @@
 package dev.tributary.sinks.objectstore;
 
+import dev.tributary.operators.assets.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

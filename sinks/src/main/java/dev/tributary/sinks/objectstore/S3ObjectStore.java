@@ -1,5 +1,6 @@
 package dev.tributary.sinks.objectstore;
 
+import dev.tributary.operators.assets.Sha256;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

@@ -4,7 +4,7 @@ import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.LocalObjectStore;
 import dev.tributary.operators.assets.ObjectKeys;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

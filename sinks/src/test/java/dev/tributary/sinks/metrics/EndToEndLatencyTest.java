@@ -64,7 +64,7 @@ class EndToEndLatencyTest {
     void aMeasuredExactlyOnceKafkaSinkKeepsItsCommitterAndWriterState() throws Exception {
         Properties client = new Properties();
         client.setProperty("bootstrap.servers", "127.0.0.1:9092");
-        Sink<String> kafka = KafkaSinks.exactlyOnce(new KafkaSinks.Target(client, "latency-test", Duration.ofMinutes(5)),
+        Sink<String> kafka = KafkaSinks.exactlyOnce(new KafkaSinks.Target(client, "latency-test", Duration.ofMinutes(5), "dead"),
                 "latency", "t", s -> s.getBytes(StandardCharsets.UTF_8), s -> s.getBytes(StandardCharsets.UTF_8));
 
         Sink<String> measured = EndToEndLatency.measured(kafka, "latency");

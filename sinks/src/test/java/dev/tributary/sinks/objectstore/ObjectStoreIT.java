@@ -1,5 +1,6 @@
 package dev.tributary.sinks.objectstore;
 
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.testing.StackEnv;
 

@@ -7,7 +7,7 @@ import dev.tributary.events.AssetRequest;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStatus;
 import dev.tributary.operators.codec.AvroEventSerializer;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 import dev.tributary.sinks.redshift.EdgeRequestId;
 
 import org.apache.avro.message.BinaryMessageDecoder;

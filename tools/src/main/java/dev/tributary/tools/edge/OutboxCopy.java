@@ -1,7 +1,7 @@
 package dev.tributary.tools.edge;
 
 import dev.tributary.sinks.objectstore.ObjectStore;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;

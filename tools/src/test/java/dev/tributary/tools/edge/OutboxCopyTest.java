@@ -1,7 +1,7 @@
 package dev.tributary.tools.edge;
 
 import dev.tributary.sinks.objectstore.LocalObjectStore;
-import dev.tributary.sinks.objectstore.Sha256;
+import dev.tributary.operators.assets.Sha256;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

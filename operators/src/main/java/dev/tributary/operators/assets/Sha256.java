@@ -1,4 +1,4 @@
-package dev.tributary.sinks.objectstore;
+package dev.tributary.operators.assets;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
