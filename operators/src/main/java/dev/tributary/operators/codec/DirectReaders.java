@@ -34,7 +34,7 @@ final class DirectReaders {
     }
 
     /** {@code fingerprint64} of {@code HoverboardReading.avsc} as the generated class holds it. */
-    static final long HOVERBOARD_READING_SCHEMA = 0x887808BCD964016AL;
+    static final long HOVERBOARD_READING_SCHEMA = 0x29F7B739599B4AD6L;
 
     private static final Map<Long, BodyReader<?>> READERS =
             Map.of(HOVERBOARD_READING_SCHEMA, DirectReaders::hoverboardReading);

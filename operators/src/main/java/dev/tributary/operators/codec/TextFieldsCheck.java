@@ -4,6 +4,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.avro.util.Utf8;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -15,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rejects text no sink can store, whichever format it came in: a NUL character (PostgreSQL/Redshift text
- * refuses it and one such row fails a whole sink batch) or an unpaired UTF-16 surrogate (Avro writes it as
- * '?', so the stored text would differ from what was sent).
+ * refuses it and one such row fails a whole sink batch), an unpaired UTF-16 surrogate (Avro writes it as
+ * '?', so the stored text would differ from what was sent), or a field longer than its schema's
+ * {@code "maxLength"} (in UTF-8 bytes, as Redshift sizes VARCHAR): the schemas give each field the size of the
+ * warehouse column it lands in, so a value the decoder accepts fits its column (a test compares the two).
  */
 final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
 
@@ -29,18 +32,62 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
 
     private static Optional<Violation> checkRecord(IndexedRecord record, String path) {
         List<Schema.Field> fields = record.getSchema().getFields();
-        for (int pos : textFields(record)) {
-            Object value = record.get(pos);
+        int[] positions = textFields(record);
+        int[] maxBytes = record instanceof SpecificRecordBase ? MAX_BYTES_BY_CLASS.get(record.getClass())
+                : maxBytesOf(record.getSchema(), positions);
+        for (int i = 0; i < positions.length; i++) {
+            Object value = record.get(positions[i]);
             if (value == null) {
                 continue;
             }
-            String name = fields.get(pos).name();
+            String name = fields.get(positions[i]).name();
             Optional<Violation> v = check(value, path.isEmpty() ? name : path + "." + name);
+            if (v.isEmpty() && maxBytes[i] > 0 && value instanceof CharSequence text) {
+                v = checkSize(text, maxBytes[i], path.isEmpty() ? name : path + "." + name);
+            }
             if (v.isPresent()) {
                 return v;
             }
         }
         return Optional.empty();
+    }
+
+    /** The field's UTF-8 size against its bound: decided from the length alone for most values. */
+    private static Optional<Violation> checkSize(CharSequence text, int maxBytes, String path) {
+        if ((long) text.length() * 3 <= maxBytes) {
+            return Optional.empty(); // a UTF-16 char is at most 3 bytes in UTF-8 (a surrogate pair 4 for two)
+        }
+        long bytes = text instanceof Utf8 utf8 ? utf8.getByteLength() : utf8Length(text);
+        return bytes <= maxBytes ? Optional.empty()
+                : Optional.of(Violation.of(path, bytes + " bytes of text", "must be at most " + maxBytes
+                        + " bytes (UTF-8), the size of the column it is stored in"));
+    }
+
+    static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    private static final ClassValue<int[]> MAX_BYTES_BY_CLASS = new ClassValue<>() {
+        @Override
+        protected int[] computeValue(Class<?> type) {
+            Schema schema = SpecificData.get().getSchema(type);
+            return maxBytesOf(schema, textFieldsOf(schema));
+        }
+    };
+
+    /** Each text field's {@code "maxLength"} property, or 0 where it has none, in the order of {@code positions}. */
+    static int[] maxBytesOf(Schema record, int[] positions) {
+        int[] max = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            Object prop = record.getFields().get(positions[i]).getObjectProp("maxLength");
+            max[i] = prop instanceof Number n ? n.intValue() : 0;
+        }
+        return max;
     }
 
     /**

@@ -84,6 +84,65 @@ class WarehouseTablesTest {
         }
     }
 
+    /**
+     * A text value the decoder accepts fits the column it is stored in: each input field's schema bound
+     * ({@code "maxLength"}, UTF-8 bytes, checked at decode) is at most its column's size. Fields are matched to
+     * columns by name (device_id ↔ deviceId), and where a value reaches a table under another record type.
+     */
+    @Test
+    void everyTextValueTheDecoderAcceptsFitsItsColumn() {
+        int checked = 0;
+        for (WarehouseTable<?> table : WarehouseTables.ALL) {
+            org.apache.avro.Schema schema = org.apache.avro.specific.SpecificData.get().getSchema(table.recordClass());
+            boolean input = schema.getFields().stream().anyMatch(f -> f.getObjectProp("maxLength") != null);
+            if (!input) {
+                continue;
+            }
+            for (WarehouseColumn column : table.columns()) {
+                org.apache.avro.Schema.Field field = schema.getField(camel(column.name()));
+                if (field == null || column.type().kind() != SqlType.Kind.VARCHAR) {
+                    continue;
+                }
+                assertThat(field.getObjectProp("maxLength")).as("%s.%s bounds %s", schema.getName(), field.name(), column)
+                        .isNotNull();
+                assertThat(((Number) field.getObjectProp("maxLength")).intValue())
+                        .as("%s.%s fits %s.%s", schema.getName(), field.name(), table.name(), column.name())
+                        .isLessThanOrEqualTo(column.type().length());
+                checked++;
+            }
+        }
+        assertThat(checked).as("columns compared (readings 2, customers 4, trips 5, observations 7)").isGreaterThanOrEqualTo(18);
+
+        // values that reach a table as part of another record
+        org.apache.avro.Schema announced = dev.tributary.events.AssetAnnounced.getClassSchema();
+        WarehouseTable<?> edgeAssets = WarehouseTables.ALL.stream()
+                .filter(t -> t.recordClass() == dev.tributary.events.AssetBroadcast.class).findFirst().orElseThrow();
+        for (String[] pair : new String[][] {{"assetId", "asset_id"}, {"title", "title"}, {"mediaType", "media_type"}}) {
+            int max = ((Number) announced.getField(pair[0]).getObjectProp("maxLength")).intValue();
+            int column = edgeAssets.columns().get(edgeAssets.indexOf(pair[1])).type().length();
+            assertThat(max).as("AssetAnnounced.%s fits edge_assets.%s", pair[0], pair[1]).isLessThanOrEqualTo(column);
+        }
+        // an alert id is deviceId/kind/seq/eventTimeMillis
+        int deviceId = ((Number) dev.tributary.events.HoverboardReading.getClassSchema().getField("deviceId")
+                .getObjectProp("maxLength")).intValue();
+        int alertId = WarehouseTables.ALERTS.columns().get(WarehouseTables.ALERTS.indexOf("alert_id")).type().length();
+        assertThat(deviceId + "/OVER_TEMPERATURE/".length() + 16 + "/".length() + 13).isLessThanOrEqualTo(alertId);
+    }
+
+    private static String camel(String snake) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void aTableMustBeEitherVersionedOrImmutable() {
         assertThatThrownBy(() -> WarehouseTable.builder("t", String.class)
