@@ -100,12 +100,15 @@ class FaultInjectionE2E {
         int rate = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_READINGS_PER_SECOND", "30"));
         int devices = Integer.parseInt(StackEnv.get("TRIBUTARY_FAULT_DEVICES", "40"));
         List<Fault> faults = List.of(Fault.taskManagerKill(), Fault.jobManagerKill(), Fault.kafkaRestart(),
-                Fault.outage("postgres", "PG", outage), Fault.outage("elasticsearch", "ES", outage),
-                Fault.outage("s3", "S3", outage));
+                Fault.outage("postgres", "PG", outage, Recovery.RIDE_OUT),
+                Fault.outage("elasticsearch", "ES", outage, Recovery.RIDE_OUT),
+                // the raw zone's S3 writer fails while S3 is away and the job restarts (2 restarts in every CI run
+                // so far): measured, so asserted as a restart rather than passed off as ridden out
+                Fault.outage("s3", "S3", outage, Recovery.RESTART));
 
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         FreshTopics topics = FreshTopics.create(2);
-        WarehouseTestSchema warehouse = WarehouseTestSchema.fresh("e2e_faults_" + suffix);
+        WarehouseTestSchema warehouse = WarehouseTestSchema.redshiftLike("e2e_faults_" + suffix);
         String devicesIndex = "devices-e2e-faults-" + suffix;
         String lakePrefix = "e2e-faults-" + suffix;
         List<String> more = KafkaTestSupport.createTopics(2, "catalog", "observations-late");
@@ -186,7 +189,12 @@ class FaultInjectionE2E {
                 Instant caughtUp = Instant.now();
                 long restored = restoredCheckpoint(job);
                 boolean restoredNow = restored != restoredBefore;
-                if (fault.recovery() != Recovery.RIDE_OUT) {
+                if (fault.recovery() == Recovery.RIDE_OUT) {
+                    // a job that crashed and restored on every outage must not pass for one that rides it out
+                    assertThat(restarts(job)).as("%s is ridden out: no restart", fault.name()).isEqualTo(restartsBefore);
+                    assertThat(restoredNow).as("%s is ridden out: no restore (restored chk-%d)", fault.name(), restored)
+                            .isFalse();
+                } else {
                     assertThat(restoredNow).as("after %s the job restored from a new checkpoint", fault.name()).isTrue();
                     assertThat(restored).as("after %s the job restored from its latest checkpoint (chk-%d when the "
                             + "fault began, or a later one)", fault.name(), latestBefore).isGreaterThanOrEqualTo(latestBefore)
@@ -359,6 +367,8 @@ class FaultInjectionE2E {
                 assertThat(b.getObjectKey()).as("broadcast object key of %s", b.getAssetId())
                         .isEqualTo(ASSET_BLOBS + b.getSha256());
             });
+            // on Redshift's semantics (keys not enforced) a row written twice by any sink of any flow stays: none may
+            assertThat(warehouse.duplicateKeys()).as("warehouse keys held by more than one row").isEmpty();
             passed = true;
         } finally {
             try {
@@ -578,11 +588,11 @@ class FaultInjectionE2E {
         }
 
         /** {@code bin/stack stop <service>}, the outage, {@code bin/stack start <service>}. */
-        static Fault outage(String service, String name, Duration outage) {
+        static Fault outage(String service, String name, Duration outage, Recovery recovery) {
             String variable = "TRIBUTARY_FAULT_" + name;
             return new Fault(name, List.of(
                     StackEnv.get(variable + "_STOP_CMD", "bin/stack stop " + service),
-                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, Recovery.RIDE_OUT);
+                    StackEnv.get(variable + "_START_CMD", "bin/stack start " + service)), outage, recovery);
         }
 
         /** Runs the first command, waits out the outage (while the load goes on), runs the rest. */
