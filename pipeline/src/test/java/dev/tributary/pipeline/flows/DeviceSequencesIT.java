@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,18 +91,10 @@ class DeviceSequencesIT {
             input.add(entry(reading("renumbered", numbered, base.plusSeconds(seq), 90)));
         }
 
-        Map<String, String> raw = new LinkedHashMap<>(topics.settings());
-        raw.put("flows", "telemetry");
-        raw.put("warehouse.jdbc-url", warehouse.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
-        raw.put("warehouse.flush-interval", "300ms");
-        raw.put("search.url", StackEnv.esUrl());
-        raw.put("telemetry.devices-index", devicesIndex);
+        Map<String, String> raw = TelemetryFlowIT.telemetryOnTheStack(topics, warehouse, devicesIndex);
         raw.put("telemetry.order.max-hold", "2s");
         raw.put("telemetry.order.max-seq-jump", "10000");
-        raw.put("telemetry.alerts.silent-after", "1h");
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = TelemetryFlowIT.parse(raw);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(0);
         TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));

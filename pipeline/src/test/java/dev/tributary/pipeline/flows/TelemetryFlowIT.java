@@ -93,20 +93,11 @@ class TelemetryFlowIT {
         readings.add(10, new SimpleEntry<>("device-0", "{\"deviceId\": \"device-0\", \"seq\": ".getBytes(StandardCharsets.UTF_8)));
         int half = readings.size() / 2;
 
-        Map<String, String> raw = new LinkedHashMap<>(topics.settings());
-        raw.put("flows", "telemetry");
-        raw.put("warehouse.jdbc-url", warehouse.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
-        raw.put("warehouse.flush-interval", "300ms");
-        raw.put("search.url", StackEnv.esUrl());
-        raw.put("telemetry.devices-index", devicesIndex);
+        Map<String, String> raw = telemetryOnTheStack(topics, warehouse, devicesIndex);
         // long enough that shuffled readings and a restore from a checkpoint never cut a gap by accident
         raw.put("telemetry.order.max-hold", "30s");
         raw.put("telemetry.enrich.max-wait", "30s");
-        // silence is wall-clock time: kept out of reach so the alerts depend on the data alone
-        raw.put("telemetry.alerts.silent-after", "1h");
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = parse(raw);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(5);
 
@@ -191,6 +182,26 @@ class TelemetryFlowIT {
                 job.cancel().get();
             }
         }
+    }
+
+    /** The telemetry flow alone, writing to the stack's warehouse (the given schema) and search server. */
+    static Map<String, String> telemetryOnTheStack(FreshTopics topics, WarehouseTestSchema warehouse, String devicesIndex) {
+        Map<String, String> raw = new LinkedHashMap<>(topics.settings());
+        raw.put("flows", "telemetry");
+        raw.put("warehouse.jdbc-url", warehouse.url());
+        raw.put("warehouse.user", StackEnv.pgUser());
+        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.put("warehouse.flush-interval", "300ms");
+        raw.put("search.url", StackEnv.esUrl());
+        raw.put("telemetry.devices-index", devicesIndex);
+        // silence is wall-clock time: kept out of reach so the alerts depend on the data alone
+        raw.put("telemetry.alerts.silent-after", "1h");
+        return raw;
+    }
+
+    /** The settings, with the stack's PostgreSQL password from the environment as the job reads it. */
+    static JobSettings parse(Map<String, String> raw) {
+        return JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
     }
 
     /**
