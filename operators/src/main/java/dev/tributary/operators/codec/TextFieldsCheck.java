@@ -34,7 +34,7 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
         List<Schema.Field> fields = record.getSchema().getFields();
         int[] positions = textFields(record);
         int[] maxBytes = record instanceof SpecificRecordBase ? MAX_BYTES_BY_CLASS.get(record.getClass())
-                : maxBytesOf(record.getSchema(), positions);
+                : MAX_BYTES_BY_SCHEMA.computeIfAbsent(record.getSchema(), schema -> maxBytesOf(schema, positions));
         for (int i = 0; i < positions.length; i++) {
             Object value = record.get(positions[i]);
             if (value == null) {
@@ -110,6 +110,7 @@ final class TextFieldsCheck implements RecordValidator<IndexedRecord> {
         }
     };
     private static final Map<Schema, int[]> TEXT_FIELDS_BY_SCHEMA = new ConcurrentHashMap<>();
+    private static final Map<Schema, int[]> MAX_BYTES_BY_SCHEMA = new ConcurrentHashMap<>();
 
     private static int[] textFieldsOf(Schema record) {
         return record.getFields().stream()

@@ -158,7 +158,7 @@ class AssetDownloaderTest {
                             out.write(0);
                             out.flush();
                             written++;
-                            Thread.sleep(10);
+                            Thread.sleep(10); // the server's pace is the case under test, not a wait of the test
                         }
                     }
                     result.complete(-1L);
