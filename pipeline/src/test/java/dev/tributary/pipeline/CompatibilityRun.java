@@ -42,13 +42,22 @@ final class CompatibilityRun {
 
     private CompatibilityRun() {}
 
-    /** Where the savepoint of a release is kept in the source tree. */
-    static Path savepointDir(String release) {
-        return StackEnv.repoRoot().resolve("pipeline/src/test/resources/savepoints").resolve(release);
+    /**
+     * Where a kept savepoint is in the source tree: {@code <release>} for a release's, {@code <release>-<label>} for
+     * one taken from another graph of that release's run (see the directory's README).
+     */
+    static Path savepointDir(String savepoint) {
+        return StackEnv.repoRoot().resolve("pipeline/src/test/resources/savepoints").resolve(savepoint);
     }
 
-    static FreshTopics topics(String release) {
-        String p = "compat-" + release + "-";
+    /** The release whose fixed topics a kept savepoint's Kafka state names: its name up to the first '-'. */
+    static String release(String savepoint) {
+        int dash = savepoint.indexOf('-');
+        return dash < 0 ? savepoint : savepoint.substring(0, dash);
+    }
+
+    static FreshTopics topics(String savepoint) {
+        String p = "compat-" + release(savepoint) + "-";
         return new FreshTopics(p + "hoverboard", p + "customer", p + "trip", p + "announced", p + "requested",
                 p + "observations", p + "validated", p + "dead-letter", p + "alerts");
     }
@@ -112,7 +121,7 @@ final class CompatibilityRun {
      */
     static StreamExecutionEnvironment environment(String release) {
         Map<String, String> values = new HashMap<>(topics(release).settings());
-        values.put("kafka.transactional-id-prefix", "compat-" + release);
+        values.put("kafka.transactional-id-prefix", "compat-" + release(release));
         values.put("flows", TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase()).sorted()
                 .collect(Collectors.joining(",")));
         values.put("warehouse.jdbc-url", StackEnv.pgUrl());

@@ -8,7 +8,6 @@ import dev.tributary.events.AssetStatus;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.RawEvent;
-import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.flows.AssetsFlowIT;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.operators.assets.Sha256;
@@ -220,7 +219,7 @@ class FaultInjectionE2E {
             Map<String, Long> lastSeqs = load.snapshot().lastSeqs();
             Set<String> expectedAlerts = new HashSet<>();
             sent.stream().filter(s -> ReadingLoad.overheats(s.seq()))
-                    .forEach(s -> expectedAlerts.add(AlertRules.alertId(s.device(), AlertRules.OVER_TEMPERATURE, s.seq(), s.eventTime())));
+                    .forEach(s -> expectedAlerts.add(DocumentedAlertIds.of(s.device(), "OVER_TEMPERATURE", s.seq(), s.eventTime())));
 
             // settle: each sink holds at least everything sent (polled with a deadline), then counted exactly
             Await.until("every reading in the warehouse", CATCH_UP, () -> sinks.warehouseRows() >= sent.size());
@@ -236,6 +235,11 @@ class FaultInjectionE2E {
             KafkaTestSupport.readCommittedUntil(topics.alerts(), CATCH_UP, seen -> seen.size() >= expectedAlerts.size());
             Await.until("every alert in the warehouse", CATCH_UP,
                     () -> warehouse.countOrMinusOne("SELECT count(*) FROM alerts") >= expectedAlerts.size());
+            AssetOutcomes.settle(assetTopics.get(0), assetTopics.get(1), assets.size());
+            // every count reached: stop the job (its open transactions abort) and read everything it committed, so
+            // a duplicate committed after the counts were reached shows too
+            SessionCluster.cancelAndAwait(jobId);
+            jobId = null;
 
             Map<String, Integer> validated = new HashMap<>();
             Map<String, Integer> validatedObservations = new HashMap<>();
@@ -285,7 +289,7 @@ class FaultInjectionE2E {
             observationOutputs.put("search", indexedObservations);
             observationOutputs.put("validated", validatedObservations);
             observationOutputs.put("raw-zone", raw.getOrDefault(OBSERVATIONS_FLOW, Map.of()));
-            AssetOutcomes assetOutcomes = AssetOutcomes.settle(assetTopics.get(0), assetTopics.get(1), assets.size());
+            AssetOutcomes assetOutcomes = AssetOutcomes.read(assetTopics.get(0), assetTopics.get(1));
             Map<String, Integer> blobs = new HashMap<>();
             Map<String, String> expectedSha = new HashMap<>();
             for (ReadingLoad.Announced a : assets) {

@@ -29,6 +29,11 @@ public final class MakeCompatSavepoint {
             throw new IllegalArgumentException("usage: MakeCompatSavepoint <release, e.g. 0.1.0>");
         }
         String release = args[0];
+        if (Files.exists(CompatibilityRun.savepointDir(release))) {
+            throw new IllegalStateException("the savepoint of " + release + " is kept already ("
+                    + CompatibilityRun.savepointDir(release) + "): kept savepoints are frozen, never retaken"
+                    + " (see savepoints/README.md)");
+        }
         FreshTopics topics = CompatibilityRun.recreateTopics(release);
         KafkaTestSupport.produce(topics.hoverboard(), CompatibilityRun.readings(1, CompatibilityRun.BEFORE_SAVEPOINT));
 
@@ -43,13 +48,29 @@ public final class MakeCompatSavepoint {
                     seen -> seen.size() >= CompatibilityRun.BEFORE_SAVEPOINT);
             String savepoint = job.stopWithSavepoint(false, taken.toUri().toString(), SavepointFormatType.CANONICAL).get();
             Path target = CompatibilityRun.savepointDir(release);
-            deleteRecursively(target);
             copyRecursively(Path.of(java.net.URI.create(savepoint.startsWith("file:") ? savepoint : "file://" + savepoint)), target);
-            System.out.println("compatibility savepoint of " + release + " written to " + target);
+            freeze(target);
+            System.out.println("compatibility savepoint of " + release + " written to " + target
+                    + " and its checksums added to SHA256SUMS: commit both");
         } finally {
             cluster.after();
             deleteRecursively(taken);
         }
+    }
+
+    /** Adds the checksum of each of the savepoint's files to {@code SHA256SUMS} ({@link KeptSavepointsTest}). */
+    private static void freeze(Path target) throws Exception {
+        Path root = target.getParent();
+        StringBuilder lines = new StringBuilder();
+        try (Stream<Path> files = Files.walk(target)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                String sha = java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+                lines.append(sha).append("  ").append(root.relativize(f)).append('\n');
+            }
+        }
+        Files.writeString(root.resolve("SHA256SUMS"), lines, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static void copyRecursively(Path from, Path to) throws IOException {

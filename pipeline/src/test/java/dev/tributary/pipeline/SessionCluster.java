@@ -65,6 +65,15 @@ public final class SessionCluster {
         flink(List.of("bin/flink", "cancel", jobId));
     }
 
+    /**
+     * Cancels the job and waits until it is CANCELED: its open Kafka transactions are then aborted, so what a
+     * read_committed reader finds afterwards is everything the job will ever have committed.
+     */
+    public static void cancelAndAwait(String jobId) throws Exception {
+        cancel(jobId);
+        awaitRest("/jobs/" + jobId, Duration.ofMinutes(1), j -> "CANCELED".equals(j.path("state").asText()));
+    }
+
     public static JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(StackEnv.flinkRest() + path)).timeout(Duration.ofSeconds(10)).build(),

@@ -2,20 +2,13 @@ package dev.tributary.pipeline;
 
 import dev.tributary.testing.PgTestSchema;
 
-import dev.tributary.sinks.redshift.WarehouseDialect;
-import dev.tributary.sinks.redshift.WarehouseSchema;
-import dev.tributary.sinks.redshift.WarehouseTable;
-import dev.tributary.sinks.redshift.WarehouseTables;
+import dev.tributary.sinks.redshift.RedshiftLikeTables;
 
 import java.io.File;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A warehouse schema of the test's own in the stack's PostgreSQL (the JDBC URL carries {@code currentSchema}), so
@@ -42,21 +35,7 @@ public final class WarehouseTestSchema {
     public static WarehouseTestSchema redshiftLike(String schema) throws SQLException {
         WarehouseTestSchema fresh = fresh(schema);
         try (Connection c = fresh.schema.connect()) {
-            c.setAutoCommit(false);
-            WarehouseSchema.apply(c, WarehouseDialect.POSTGRESQL); // recorded: the job's writers add nothing
-            try (Statement s = c.createStatement()) {
-                Set<String> done = new HashSet<>();
-                for (WarehouseTable<?> table : WarehouseTables.ALL) {
-                    if (done.add(table.name())) {
-                        s.execute("ALTER TABLE " + table.name() + " DROP CONSTRAINT " + table.name() + "_pkey");
-                        // not unique, but an index: the sink's MERGE looks keys up through it on PostgreSQL (without
-                        // one, each batch scans the whole table; Redshift hash-joins instead)
-                        s.execute("CREATE INDEX " + table.name() + "_key ON " + table.name() + " ("
-                                + String.join(", ", table.keyColumns()) + ")");
-                    }
-                }
-            }
-            c.commit();
+            RedshiftLikeTables.create(c);
         }
         return fresh;
     }
@@ -66,19 +45,7 @@ public final class WarehouseTestSchema {
      * written once. Meaningful on a {@link #redshiftLike} schema.
      */
     public List<String> duplicateKeys() throws SQLException {
-        List<String> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (WarehouseTable<?> table : WarehouseTables.ALL) {
-            String key = String.join(", ", table.keyColumns());
-            if (!seen.add(table.name() + "(" + key + ")")) {
-                continue; // edge_assets is written under two record types with one key
-            }
-            for (String row : schema.rows("SELECT " + key + ", count(*) FROM " + table.name() + " GROUP BY " + key
-                    + " HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 20")) {
-                out.add(table.name() + ": " + row);
-            }
-        }
-        return out;
+        return RedshiftLikeTables.duplicateKeys(schema);
     }
 
     /** Drops the schema and everything in it (a test's cleanup). */

@@ -150,6 +150,20 @@ public final class HostileCorpus {
         throw new IllegalStateException(c.id() + ": payload must start with text:, patch:, avro: or gen:");
     }
 
+    /** The JSON an accepted case's record is made of ({@code patch:} and {@code avro:} payloads), read with Jackson. */
+    public static JsonNode acceptedJson(Case c) {
+        String p = c.payload();
+        String patch = p.startsWith("patch:") ? p.substring(6) : p.startsWith("avro:") ? p.substring(5) : null;
+        if (c.outcome() != Outcome.ACCEPTED || patch == null) {
+            throw new IllegalStateException(c.id() + ": an accepted case needs a patch: or avro: payload");
+        }
+        try {
+            return JSON.readTree(patched(c.type(), patch));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The type's valid sample as JSON bytes, with the patch's fields replaced ("$remove" deletes one). */
     public static byte[] patched(Class<? extends SpecificRecordBase> type, String patchJson) {
         try {

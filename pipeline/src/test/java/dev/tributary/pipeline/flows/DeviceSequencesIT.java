@@ -2,8 +2,8 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.operators.codec.ValidatorRegistry;
-import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.pipeline.Await;
+import dev.tributary.pipeline.DocumentedAlertIds;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.TestEnvironments;
@@ -129,10 +129,10 @@ class DeviceSequencesIT {
             // alerts: the rebooted device overheated at seq 5 in each epoch, two alerts with ids of their own
             assertThat(warehouse.rows("SELECT device_id, kind, reading_seq, alert_id FROM alerts ORDER BY device_id, alert_id"))
                     .containsExactly(
-                            "absurd|OVER_TEMPERATURE|5|" + AlertRules.alertId("absurd", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)),
-                            "rebooted|OVER_TEMPERATURE|5|" + AlertRules.alertId("rebooted", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)),
-                            "rebooted|OVER_TEMPERATURE|5|" + AlertRules.alertId("rebooted", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(7205)),
-                            "renumbered|OVER_TEMPERATURE|5|" + AlertRules.alertId("renumbered", AlertRules.OVER_TEMPERATURE, 5, base.plusSeconds(5)));
+                            "absurd|OVER_TEMPERATURE|5|" + DocumentedAlertIds.of("absurd", "OVER_TEMPERATURE", 5, base.plusSeconds(5)),
+                            "rebooted|OVER_TEMPERATURE|5|" + DocumentedAlertIds.of("rebooted", "OVER_TEMPERATURE", 5, base.plusSeconds(5)),
+                            "rebooted|OVER_TEMPERATURE|5|" + DocumentedAlertIds.of("rebooted", "OVER_TEMPERATURE", 5, base.plusSeconds(7205)),
+                            "renumbered|OVER_TEMPERATURE|5|" + DocumentedAlertIds.of("renumbered", "OVER_TEMPERATURE", 5, base.plusSeconds(5)));
             assertThat(KafkaTestSupport.readCommittedToEnd(topics.alerts(), Duration.ofMinutes(1)))
                     .as("the same four in the alerts topic").hasSize(4);
             assertThat(latestSeq(devicesIndex, "absurd")).isEqualTo(RUN - 1);

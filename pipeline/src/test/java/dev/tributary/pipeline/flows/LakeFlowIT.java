@@ -141,6 +141,8 @@ class LakeFlowIT {
         Sources withFault = new FaultySources(kafka, topics.hoverboard(), FAULT, valid / 2);
         TributaryJob.build(new FlowContext(env, settings, withFault, new TributarySinks(settings)));
         JobClient job = env.executeAsync("lake-it");
+        // the job runs on a local cluster of its own, which shuts down with the job: no status to ask afterwards
+        boolean cancelled = false;
         try (S3Client s3 = S3TestSupport.client()) {
             // a file dropped while the job runs is picked up too: the same blob under another name
             Files.write(landing.resolve("blob-copy-" + run + ".bin"), blob);
@@ -191,8 +193,13 @@ class LakeFlowIT {
             assertThat(warehouseVersionUntil(corruptKey, 2)).contains("\"PARSE\"").contains("false");
 
             // raw zone: every valid reading exactly once, in committed Avro part files under flow/date/hour
+            rawEventsUntil(s3, rawPrefix + "/events/telemetry/", valid);
+            FailOnce.assertRestoredAfterCommittedOutput(FAULT);
+            // the reads above stopped at the expected counts: stop the job (open transactions and in-progress part
+            // files are abandoned), then count everything it committed, so a duplicate committed later shows too
+            job.cancel().get();
+            cancelled = true;
             List<RawEvent> events = rawEventsUntil(s3, rawPrefix + "/events/telemetry/", valid);
-            assertThat(FailOnce.failed(FAULT)).as("the fault was injected").isTrue();
             Set<String> ids = new HashSet<>();
             for (RawEvent e : events) {
                 HoverboardReading r = HoverboardReading.getDecoder().decode(e.getPayload());
@@ -202,7 +209,7 @@ class LakeFlowIT {
             }
             assertThat(events).hasSize(valid);
 
-            // nothing more arrived on the exactly-once topics since they were first read
+            // nothing more was committed to the exactly-once topics since they were first read
             assertThat(KafkaTestSupport.readCommittedToEnd(topics.observations(), Duration.ofMinutes(1))).hasSize(7);
             assertThat(KafkaTestSupport.readCommittedToEnd(topics.deadLetter(), Duration.ofMinutes(1))).hasSize(1);
             // the catalog topic: one record per change; the blob's last one has both STORE operations
@@ -213,7 +220,7 @@ class LakeFlowIT {
             assertThat(changes).extracting(c -> c.getObjectKey() + "@" + c.getVersion())
                     .as("every change once: (key, version) pairs are unique").doesNotHaveDuplicates();
         } finally {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            if (!cancelled && !job.getJobStatus().get().isGloballyTerminalState()) {
                 job.cancel().get();
             }
         }

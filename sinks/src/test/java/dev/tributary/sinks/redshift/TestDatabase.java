@@ -26,6 +26,20 @@ final class TestDatabase {
         return new TestDatabase(PgTestSchema.fresh(schema));
     }
 
+    /** A fresh schema with the warehouse tables as Redshift keeps them ({@link RedshiftLikeTables}: no enforced keys). */
+    static TestDatabase redshiftLike(String schema) throws SQLException {
+        TestDatabase db = freshSchema(schema);
+        try (Connection c = db.connect()) {
+            RedshiftLikeTables.create(c);
+        }
+        return db;
+    }
+
+    /** Every warehouse key held by more than one row; meaningful on a {@link #redshiftLike} schema. */
+    List<String> duplicateKeys() throws SQLException {
+        return RedshiftLikeTables.duplicateKeys(schema);
+    }
+
     String url() {
         return schema.url();
     }

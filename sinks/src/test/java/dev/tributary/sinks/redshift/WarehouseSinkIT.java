@@ -82,7 +82,7 @@ class WarehouseSinkIT {
     @EnumSource(WarehouseDialect.class)
     void duplicatesAndOutOfOrderVersionsLeaveOneRowPerKeyWithTheGreatestVersion(WarehouseDialect dialect)
             throws Exception {
-        TestDatabase db = TestDatabase.freshSchema("it_versions_" + dialect.name().toLowerCase());
+        TestDatabase db = TestDatabase.redshiftLike("it_versions_" + dialect.name().toLowerCase());
         int customers = 300;
         int versions = 8;
         List<Customer> input = new ArrayList<>();
@@ -118,12 +118,14 @@ class WarehouseSinkIT {
         replay.execute("replay");
         assertThat(db.rows("SELECT name FROM customers WHERE customer_id = 'c7'")).containsExactly("name-7-v8");
         assertThat(db.count("SELECT count(*) FROM customers")).isEqualTo(customers + 1);
+        // Redshift keeps a second row for a key (the tables enforce none): every version and replay left one row
+        assertThat(db.duplicateKeys()).as("keys held by more than one row").isEmpty();
     }
 
     @ParameterizedTest
     @EnumSource(WarehouseDialect.class)
     void poisonRowsAreDeadLetteredAndTheRestOfTheirBatchIsWritten(WarehouseDialect dialect) throws Exception {
-        TestDatabase db = TestDatabase.freshSchema("it_poison_" + dialect.name().toLowerCase());
+        TestDatabase db = TestDatabase.redshiftLike("it_poison_" + dialect.name().toLowerCase());
         String letters = "poison-" + dialect;
         List<HoverboardReading> input = new ArrayList<>();
         for (long seq = 0; seq < 1000; seq++) {
@@ -202,7 +204,7 @@ class WarehouseSinkIT {
 
     @Test
     void aFailureAndRestartFromTheCheckpointWritesEveryRowExactlyOnce() throws Exception {
-        TestDatabase db = TestDatabase.freshSchema("it_failover");
+        TestDatabase db = TestDatabase.redshiftLike("it_failover");
         long n = 12_000;
         FailOnce.FAILED.set(false);
         FailOnce.SEEN.set(0);
@@ -220,12 +222,13 @@ class WarehouseSinkIT {
 
         assertThat(FailOnce.FAILED).isTrue();
         assertThat(db.count("SELECT count(*) FROM readings")).isEqualTo(n);
-        assertThat(db.count("SELECT count(DISTINCT (device_id, seq)) FROM readings")).isEqualTo(n);
+        // without enforced keys (as on Redshift) a row written twice would stay and count
+        assertThat(db.duplicateKeys()).as("keys held by more than one row").isEmpty();
     }
 
     @Test
     void aDatabaseRestartMidStreamIsRiddenOutAndEveryRowIsWrittenOnce() throws Exception {
-        TestDatabase db = TestDatabase.freshSchema("it_db_restart");
+        TestDatabase db = TestDatabase.redshiftLike("it_db_restart");
         long n = 16_000;
 
         StreamExecutionEnvironment env = checkpointedEnv();
@@ -245,7 +248,8 @@ class WarehouseSinkIT {
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(afterRestart).as("the job was still writing when the database restarted").isLessThan(n);
         assertThat(db.count("SELECT count(*) FROM readings")).isEqualTo(n);
-        assertThat(db.count("SELECT count(DISTINCT (device_id, seq)) FROM readings")).isEqualTo(n);
+        // without enforced keys (as on Redshift) a row written twice would stay and count
+        assertThat(db.duplicateKeys()).as("keys held by more than one row").isEmpty();
     }
 
     @Test
