@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * address 169.254.169.254), carrier-grade NAT, multicast and unspecified addresses. Redirects are re-checked hop
  * by hop by the caller.
  *
- * <p>Residual risk, by design of the JDK client: the HTTP client resolves the name again when it connects, so a
- * DNS server that answers differently within seconds (rebinding) is not stopped here; run downloads in a network
- * that cannot reach internal services if that matters.
+ * <p>A check that resolves a name and a connection that resolves it again can be told apart by a DNS server that
+ * answers differently the second time (rebinding). So the downloader's HTTP client resolves through
+ * {@link #addresses(String)} when it connects: the addresses it connects to are the ones checked here, in the same
+ * lookup.
  */
 public final class UrlGuard implements Serializable {
 
@@ -60,8 +61,13 @@ public final class UrlGuard implements Serializable {
         return new UrlGuard(allowedHosts, allowPrivateNetworks, InetAddress::getAllByName);
     }
 
-    /** Checks the URL; blocks on DNS, so call it off the task thread. */
+    /** Checks the URL and the addresses its host resolves to now; blocks on DNS, so call it off the task thread. */
     public void check(URI uri) throws RefusedUrlException {
+        addresses(checkUrl(uri));
+    }
+
+    /** Checks the URL's form (scheme, credentials, length, host) without resolving; returns its host, lower-cased. */
+    public String checkUrl(URI uri) throws RefusedUrlException {
         String text = uri.toString();
         if (text.length() > MAX_URL_LENGTH) {
             throw new RefusedUrlException("URL of " + text.length() + " characters, more than " + MAX_URL_LENGTH + ": "
@@ -82,27 +88,38 @@ public final class UrlGuard implements Serializable {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        if (allowedHosts.contains(host)) {
-            return;
+        return host;
+    }
+
+    /**
+     * Resolves the host once and returns its addresses if a download may connect to every one of them (any, for an
+     * allow-listed host or when private networks are allowed); blocks on DNS. A connection made to exactly these
+     * addresses reaches what was checked.
+     */
+    public List<InetAddress> addresses(String host) throws RefusedUrlException {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
         }
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(host);
+            addresses = resolver.resolve(h);
         } catch (UnknownHostException e) {
-            throw new RefusedUrlException("host " + host + " does not resolve");
+            throw new RefusedUrlException("host " + h + " does not resolve");
         }
-        if (addresses.length == 0) {
-            throw new RefusedUrlException("host " + host + " has no addresses");
+        if (addresses == null || addresses.length == 0) {
+            throw new RefusedUrlException("host " + h + " has no addresses");
         }
-        if (allowPrivateNetworks) {
-            return;
+        if (allowPrivateNetworks || allowedHosts.contains(h)) {
+            return List.of(addresses);
         }
         for (InetAddress a : addresses) {
             if (isInternal(a)) {
-                throw new RefusedUrlException("host " + host + " resolves to non-public address " + a.getHostAddress()
+                throw new RefusedUrlException("host " + h + " resolves to non-public address " + a.getHostAddress()
                         + " (allow-list the host in assets.allowed-hosts if this is intended)");
             }
         }
+        return List.of(addresses);
     }
 
     /** Addresses a download must not reach: anything that is not a routable public unicast address. */

@@ -61,6 +61,18 @@ class UrlGuardTest {
     }
 
     @Test
+    void addressesAreTheOnesCheckedInOneLookup() throws Exception {
+        // what the downloader's HTTP client connects to: every address of the host, all of them checked
+        assertThat(strict.addresses("cdn.example.com")).containsExactly(InetAddress.getByName("93.184.216.34"));
+        assertThatThrownBy(() -> strict.addresses("mixed.example.com")).isInstanceOf(UrlGuard.RefusedUrlException.class)
+                .hasMessageContaining("127.0.0.1");
+        assertThatThrownBy(() -> strict.addresses("nowhere.example.com")).isInstanceOf(UrlGuard.RefusedUrlException.class);
+        // an allow-listed host connects wherever it resolves
+        assertThat(new UrlGuard(List.of("internal.example.com"), false, DNS).addresses("Internal.Example.com"))
+                .containsExactly(InetAddress.getByName("10.1.2.3"));
+    }
+
+    @Test
     void allowListedHostsAndPrivateNetworkModePass() throws UnknownHostException {
         UrlGuard allowListed = new UrlGuard(List.of("127.0.0.1", "Internal.Example.com"), false, DNS);
         assertThatCode(() -> allowListed.check(URI.create("http://127.0.0.1:8080/a.jpg"))).doesNotThrowAnyException();

@@ -4,28 +4,41 @@ import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.sinks.objectstore.ObjectStore;
 
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
+import okhttp3.Dns;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Downloads one URL into object storage without blocking its caller: checks the URL (and every redirect hop)
- * with the {@link UrlGuard} on the resolver executor, fetches it with the JDK's asynchronous HTTP client, streams
- * the body into a temporary file while hashing and sniffing it ({@link BodyToFile}), and puts the file under
- * {@code assets/sha256/<hex>} (large files only when that object does not exist yet). A replay therefore writes
- * the same object.
+ * with the {@link UrlGuard}, fetches it with OkHttp, copies the body into a temporary file while hashing and
+ * sniffing it ({@link BodyToFile}), and puts the file under {@code assets/sha256/<hex>} (large files only when that
+ * object does not exist yet). A replay therefore writes the same object.
+ *
+ * <p>Why OkHttp and not the JDK's client: a URL checked by resolving its host, then fetched by a client that
+ * resolves the host again, can be pointed at an internal address in between (DNS rebinding). OkHttp resolves
+ * through the {@link Dns} it is given, and this one is the guard ({@link GuardedDns}): the addresses a connection
+ * is made to are the addresses that were checked, in the same lookup, while the request keeps its Host header and
+ * TLS server name. The JDK's client (Java 17) has no such hook.
  */
 public final class AssetDownloader {
 
@@ -35,14 +48,14 @@ public final class AssetDownloader {
      */
     static final long HEAD_BEFORE_PUT_BYTES = 1 << 20;
 
-    private final HttpClient http;
+    private final OkHttpClient http;
     private final UrlGuard guard;
     private final DownloadLimits limits;
     private final ObjectStore store;
     private final Path tempDir;
     private final Executor resolverExecutor;
 
-    public AssetDownloader(HttpClient http, UrlGuard guard, DownloadLimits limits, ObjectStore store, Path tempDir,
+    public AssetDownloader(OkHttpClient http, UrlGuard guard, DownloadLimits limits, ObjectStore store, Path tempDir,
             Executor resolverExecutor) {
         this.http = http;
         this.guard = guard;
@@ -52,10 +65,54 @@ public final class AssetDownloader {
         this.resolverExecutor = resolverExecutor;
     }
 
-    /** An HTTP client for downloads: redirects are followed by the downloader, so every hop is checked. */
-    public static HttpClient newHttpClient(DownloadLimits limits, Executor executor) {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(limits.connectTimeout()).executor(executor).build();
+    /**
+     * An HTTP client for downloads: it resolves hosts through the guard, follows no redirect itself (the downloader
+     * does, checking every hop), retries nothing on its own (the operator's retry strategy decides), and runs calls
+     * and reads bodies on {@code executor}, at most {@code threads} at once.
+     */
+    public static OkHttpClient newHttpClient(DownloadLimits limits, UrlGuard guard, ExecutorService executor, int threads) {
+        Dispatcher dispatcher = new Dispatcher(executor);
+        dispatcher.setMaxRequests(threads);
+        dispatcher.setMaxRequestsPerHost(threads);
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .dns(new GuardedDns(guard))
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .connectTimeout(limits.connectTimeout())
+                .readTimeout(limits.totalTimeout())
+                .build();
+    }
+
+    /** Stops the client's connection pool (its own threads); the executor is the caller's. */
+    public static void shutdown(OkHttpClient http) {
+        http.connectionPool().evictAll();
+    }
+
+    /** The guard as OkHttp's resolver: a refused host fails the lookup, so nothing connects to it. */
+    static final class GuardedDns implements Dns {
+        private final UrlGuard guard;
+
+        GuardedDns(UrlGuard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public List<InetAddress> lookup(String hostname) throws UnknownHostException {
+            try {
+                return guard.addresses(hostname);
+            } catch (UrlGuard.RefusedUrlException e) {
+                throw new RefusedHostException(e.getMessage());
+            }
+        }
+    }
+
+    /** A lookup the guard refused (carried through OkHttp as the UnknownHostException its resolver may throw). */
+    static final class RefusedHostException extends UnknownHostException {
+        RefusedHostException(String message) {
+            super(message);
+        }
     }
 
     /** Never completes exceptionally: every failure is a {@link DownloadResult.Failed} with its reason. */
@@ -71,6 +128,11 @@ public final class AssetDownloader {
         return out.exceptionally(AssetDownloader::failure);
     }
 
+    /**
+     * Checks the URL's form, and the host's addresses for an early answer without a connection (an address literal
+     * never reaches the resolver, so this is where it is judged); the connection itself resolves through the guard
+     * again.
+     */
     private CompletableFuture<BodyToFile.Body> fetch(URI uri, int hop, long deadline) {
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -88,75 +150,82 @@ public final class AssetDownloader {
             return CompletableFuture.failedFuture(new DownloadException(FailureReason.TIMEOUT,
                     "no time left after " + hop + " redirects"));
         }
-        Path file;
-        try {
-            file = Files.createTempFile(tempDir, "asset-", ".part");
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new DownloadException(FailureReason.STORAGE_ERROR, "temporary file: " + e.getMessage()));
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofNanos(remaining))
+        Request request = new Request.Builder().url(uri.toString()).get()
                 .header("Accept", String.join(", ", limits.allowedMediaTypes())).build();
-        BodyHolder holder = new BodyHolder();
-        CompletableFuture<HttpResponse<BodyToFile.Body>> response = http.sendAsync(request, info -> {
-            int status = info.statusCode();
-            if (status >= 200 && status < 300) {
-                holder.body = new BodyToFile(file, limits);
-                return holder.body;
+        Call call = http.newCall(request);
+        // the whole call, body included: a body that trickles in slower than any per-read timeout would notice is
+        // cut too, and OkHttp closes the connection when it cancels the call
+        call.timeout().timeout(remaining, TimeUnit.NANOSECONDS);
+        CompletableFuture<Hop> hopDone = new CompletableFuture<>();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                hopDone.completeExceptionally(classify(e));
             }
-            return HttpResponse.BodySubscribers.mapping(BoundedDiscard.subscriber(), none -> (BodyToFile.Body) null);
-        });
-        // the total deadline also cuts a body that trickles in slower than any per-read timeout would notice
-        CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS).execute(() -> {
-            if (response.isDone()) {
-                return;
-            }
-            holder.timedOut = true;
-            DownloadException timeout = new DownloadException(FailureReason.TIMEOUT,
-                    "download did not finish within " + limits.totalTimeout());
-            if (holder.body != null) {
-                holder.body.abort(timeout);
-            }
-            // cancel(true) aborts the exchange and closes its connection (completing the future would leave the
-            // client reading, or waiting for headers, on a connection nobody listens to any more)
-            response.cancel(true);
-        });
-        return response.handle((r, e) -> {
-            if (e != null) {
-                deleteQuietly(file);
-                throw new CompletionException(holder.timedOut
-                        ? new DownloadException(FailureReason.TIMEOUT, "download did not finish within " + limits.totalTimeout())
-                        : classify(e));
-            }
-            return r;
-        }).thenCompose(r -> {
-            int status = r.statusCode();
-            if (status >= 200 && status < 300) {
-                return CompletableFuture.completedFuture(r.body());
-            }
-            deleteQuietly(file);
-            if (status >= 300 && status < 400 && r.headers().firstValue("Location").isPresent()) {
-                if (hop >= limits.maxRedirects()) {
-                    throw new DownloadException(FailureReason.TOO_MANY_REDIRECTS, "more than " + limits.maxRedirects() + " redirects");
+
+            @Override
+            public void onResponse(Call c, Response r) {
+                try (r) {
+                    hopDone.complete(answer(c, r, uri, hop));
+                } catch (RuntimeException | IOException e) {
+                    c.cancel();
+                    hopDone.completeExceptionally(classify(e));
                 }
-                URI next = uri.resolve(r.headers().firstValue("Location").get());
-                return fetch(next, hop + 1, deadline);
             }
-            if (status == 429) {
-                throw new DownloadException(FailureReason.RATE_LIMITED, "HTTP 429 from " + uri.getHost());
-            }
-            if (status >= 500) {
-                throw new DownloadException(FailureReason.HTTP_SERVER_ERROR, "HTTP " + status + " from " + uri.getHost());
-            }
-            throw new DownloadException(FailureReason.HTTP_CLIENT_ERROR, "HTTP " + status + " from " + uri.getHost());
         });
+        return hopDone.thenCompose(h -> h.body() != null ? CompletableFuture.completedFuture(h.body())
+                : fetch(h.redirect(), hop + 1, deadline));
     }
 
-    /** Set by the body handler (HTTP client thread) and the deadline timer, read by both and the response handler. */
-    private static final class BodyHolder {
-        volatile BodyToFile body;
-        volatile boolean timedOut;
+    /** What one request ended with: the body on disk, or where it redirects to. */
+    private record Hop(BodyToFile.Body body, URI redirect) {}
+
+    /**
+     * Runs on the client's thread with the response open: a 2xx body goes to a file, a redirect names its target,
+     * anything else fails with its reason.
+     */
+    private Hop answer(Call call, Response r, URI uri, int hop) throws IOException {
+        int status = r.code();
+        ResponseBody responseBody = r.body();
+        if (status >= 200 && status < 300) {
+            Path file = tempFile();
+            try {
+                return new Hop(BodyToFile.copy(responseBody.byteStream(), file, limits), null);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(file);
+                throw e;
+            }
+        }
+        if (!BoundedDiscard.drain(responseBody.byteStream(), BoundedDiscard.MAX_BYTES)) {
+            call.cancel(); // closes the connection instead of reading an endless body
+        }
+        String location = r.header("Location");
+        if (status >= 300 && status < 400 && location != null) {
+            if (hop >= limits.maxRedirects()) {
+                throw new DownloadException(FailureReason.TOO_MANY_REDIRECTS, "more than " + limits.maxRedirects() + " redirects");
+            }
+            try {
+                return new Hop(null, uri.resolve(location));
+            } catch (IllegalArgumentException e) {
+                throw new DownloadException(FailureReason.BLOCKED_URL, "malformed redirect: " + e.getMessage());
+            }
+        }
+        if (status == 429) {
+            throw new DownloadException(FailureReason.RATE_LIMITED, "HTTP 429 from " + uri.getHost());
+        }
+        if (status >= 500) {
+            throw new DownloadException(FailureReason.HTTP_SERVER_ERROR, "HTTP " + status + " from " + uri.getHost());
+        }
+        throw new DownloadException(FailureReason.HTTP_CLIENT_ERROR, "HTTP " + status + " from " + uri.getHost());
     }
 
+    private Path tempFile() {
+        try {
+            return Files.createTempFile(tempDir, "asset-", ".part");
+        } catch (IOException e) {
+            throw new DownloadException(FailureReason.STORAGE_ERROR, "temporary file: " + e.getMessage());
+        }
+    }
 
     private CompletableFuture<DownloadResult> store(BodyToFile.Body body, String declaredMediaType) {
         if (declaredMediaType != null && !declaredMediaType.isBlank() && !declaredMediaType.equalsIgnoreCase(body.contentType())) {
@@ -190,8 +259,12 @@ public final class AssetDownloader {
         if (t instanceof DownloadException d) {
             return d;
         }
-        if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
-            return new DownloadException(FailureReason.TIMEOUT, t.getMessage());
+        if (t instanceof RefusedHostException) {
+            return new DownloadException(FailureReason.BLOCKED_URL, t.getMessage());
+        }
+        if (t instanceof InterruptedIOException) {
+            // the call's deadline, a connect or a read timeout (SocketTimeoutException is one too)
+            return new DownloadException(FailureReason.TIMEOUT, t.getClass().getSimpleName() + ": " + t.getMessage());
         }
         if (t instanceof ConnectException || t instanceof IOException) {
             return new DownloadException(FailureReason.NETWORK_ERROR, t.getClass().getSimpleName() + ": " + t.getMessage());

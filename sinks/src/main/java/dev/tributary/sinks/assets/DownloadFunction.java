@@ -41,6 +41,7 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
     private transient ExecutorService executor;
     private transient ObjectStore objectStore;
     private transient Path tempDir;
+    private transient okhttp3.OkHttpClient http;
     private transient AssetDownloader downloader;
     private transient DownloadMetrics metrics;
 
@@ -61,8 +62,8 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
         });
         objectStore = store.open();
         tempDir = Files.createTempDirectory("tributary-assets-");
-        downloader = new AssetDownloader(AssetDownloader.newHttpClient(limits, executor), guard, limits, objectStore,
-                tempDir, executor);
+        http = AssetDownloader.newHttpClient(limits, guard, executor, threads);
+        downloader = new AssetDownloader(http, guard, limits, objectStore, tempDir, executor);
         metrics = new DownloadMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -121,6 +122,9 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
     public void close() throws IOException {
         if (executor != null) {
             executor.shutdownNow();
+        }
+        if (http != null) {
+            AssetDownloader.shutdown(http);
         }
         if (objectStore != null) {
             objectStore.close();

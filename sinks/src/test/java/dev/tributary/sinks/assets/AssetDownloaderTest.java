@@ -46,7 +46,7 @@ class AssetDownloaderTest {
                 Duration.ofSeconds(2), total);
         UrlGuard guard = UrlGuard.withSystemResolver(allowLoopback ? List.of("127.0.0.1") : List.of(), false);
         Path tmp = Files.createDirectories(temp.resolve("tmp"));
-        return new AssetDownloader(AssetDownloader.newHttpClient(limits, EXECUTOR), guard, limits, store, tmp, EXECUTOR);
+        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, EXECUTOR, 4), guard, limits, store, tmp, EXECUTOR);
     }
 
     private DownloadResult run(String path, String declared, long maxBytes, Duration total) throws Exception {
@@ -213,6 +213,52 @@ class AssetDownloaderTest {
                     .download(server.url("/img/seven.png"), "image/png").get();
             assertThat(reason(r)).isEqualTo(FailureReason.BLOCKED_URL);
             assertThat(server.hits("/img/seven.png")).as("no request reached the server").isZero();
+        }
+    }
+
+    /** A downloader whose guard resolves names from this test's table, as a DNS server would answer them. */
+    private AssetDownloader downloader(LocalObjectStore store, UrlGuard guard) throws Exception {
+        DownloadLimits limits = new DownloadLimits(1 << 20, Set.copyOf(DownloadLimits.DEFAULT_MEDIA_TYPES), 3,
+                Duration.ofSeconds(2), Duration.ofSeconds(10));
+        Path tmp = Files.createDirectories(temp.resolve("tmp"));
+        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, EXECUTOR, 4), guard, limits, store, tmp, EXECUTOR);
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressTheGuardResolvedAndChecked() throws Exception {
+        // a name no DNS server knows (.invalid is reserved): only the guard's resolver gives it an address, so a
+        // download that arrives proves the client connected where the guard looked, not where a resolver of its own
+        // would have
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        UrlGuard guard = new UrlGuard(List.of("assets.invalid"), false, host -> {
+            lookups.incrementAndGet();
+            if (!host.equals("assets.invalid")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.1")};
+        });
+        String url = server.url("/img/guarded.png").replace("127.0.0.1", "assets.invalid");
+        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+            DownloadResult r = downloader(store, guard).download(url, "image/png").get();
+            assertThat(r).isInstanceOf(DownloadResult.Stored.class);
+            assertThat(((DownloadResult.Stored) r).sha256()).isEqualTo(Sha256.hex(server.bytesOf("/img/guarded.png")));
+            assertThat(lookups.get()).as("the check's lookup and the connection's, both through the guard").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aNameThatRebindsToAnInternalAddressAfterTheCheckIsRefusedAtConnect() throws Exception {
+        // DNS rebinding: the first answer is public, every later one the loopback address where the server listens
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        UrlGuard guard = new UrlGuard(List.of(), false, host -> new java.net.InetAddress[] {
+                java.net.InetAddress.getByName(lookups.incrementAndGet() == 1 ? "93.184.215.14" : "127.0.0.1")});
+        String url = server.url("/img/rebound.png").replace("127.0.0.1", "rebinding.invalid");
+        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+            DownloadResult r = downloader(store, guard).download(url, "image/png").get();
+            assertThat(reason(r)).isEqualTo(FailureReason.BLOCKED_URL);
+            assertThat(((DownloadResult.Failed) r).message()).contains("127.0.0.1");
+            assertThat(lookups.get()).as("checked once up front, once more when connecting").isEqualTo(2);
+            assertThat(server.hits("/img/rebound.png")).as("no request reached the internal address").isZero();
         }
     }
 }
