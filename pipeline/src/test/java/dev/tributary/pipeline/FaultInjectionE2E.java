@@ -637,19 +637,7 @@ class FaultInjectionE2E {
 
         /** Each device's indexed seq; empty while the search server or the index is not there. */
         Map<String, Long> indexedSeqs() throws Exception {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(StackEnv.esUrl() + "/" + index
-                                    + "/_search?size=10000"))
-                            .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Map<String, Long> seqs = new HashMap<>();
-            if (r.statusCode() != 200) {
-                return seqs;
-            }
-            for (JsonNode hit : JSON.readTree(r.body()).path("hits").path("hits")) {
-                seqs.put(hit.path("_id").asText(), hit.path("_source").path("sequence").asLong());
-            }
-            return seqs;
+            return ClusterProbes.indexedSeqs(index);
         }
 
         /** Every device indexed at no less than the given seq. */

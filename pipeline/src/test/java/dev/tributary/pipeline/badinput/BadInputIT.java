@@ -12,6 +12,7 @@ import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
 import dev.tributary.pipeline.Await;
+import dev.tributary.pipeline.ClusterProbes;
 import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.S3TestSupport;
@@ -166,7 +167,7 @@ class BadInputIT {
                 assertThat(keys(KafkaTestSupport.readCommittedToEnd(topics.validated(), Duration.ofMinutes(1))))
                         .containsExactlyInAnyOrderElementsOf(expected.validatedKeys);
                 assertThat(job.getJobStatus().get()).as("the job survives the corpus").isEqualTo(JobStatus.RUNNING);
-                assertThat(jobMetric(rest, job, "numRestarts")).as("no restart caused by input").isZero();
+                assertThat(ClusterProbes.jobMetric(rest, job, "numRestarts")).as("no restart caused by input").isZero();
             } finally {
                 if (!job.getJobStatus().get().isGloballyTerminalState()) {
                     job.cancel().get();
@@ -320,7 +321,7 @@ class BadInputIT {
             if (h < hostile.size()) {
                 HostileCorpus.Case c = hostile.get(h++);
                 byte[] bytes = c.bytes();
-                String key = c.outcome() == HostileCorpus.Outcome.ACCEPTED ? acceptedKey(c, expected) : c.id();
+                String key = c.outcome() == HostileCorpus.Outcome.ACCEPTED ? acceptedKey(c, expected) : c.key();
                 records.add(new SimpleEntry<>(key, bytes));
                 cases.add(c);
             }
@@ -401,10 +402,17 @@ class BadInputIT {
         for (ConsumerRecord<byte[], byte[]> r : KafkaTestSupport.readCommittedToEnd(topic, Duration.ofMinutes(1))) {
             DeadLetter d = decode(() -> DeadLetter.getDecoder().decode(ByteBuffer.wrap(r.value())));
             String outcome = "dead:" + d.getReasonCode();
+            // bounded whatever came in: the key (the hugekey: case sends 512 KiB) and the dead letter's own record
+            assertThat(d.getKey() == null ? 0 : d.getKey().remaining()).as("key bytes kept in %s", d.getReasonCode())
+                    .isLessThanOrEqualTo(1024);
+            assertThat(r.key() == null ? 0 : r.key().length).as("dead-letter record key").isLessThanOrEqualTo(1024);
+
             if (d.getSourceTopic() != null) {
                 Sent s = byOffset.get(d.getSourceTopic() + "/" + d.getSourcePartition() + "/" + d.getSourceOffset());
                 assertThat(s).as("dead letter %s names a record the test sent", d).isNotNull();
                 assertThat(s.hostile()).as("a valid record was dead-lettered: %s (%s)", s.key(), d.getReason()).isNotNull();
+                assertThat(d.getKeySize()).as("the original key size of %s", s.hostile().id())
+                        .isEqualTo(s.key().getBytes(StandardCharsets.UTF_8).length);
                 observed.get(s.hostile().id()).add(outcome);
             } else {
                 HostileCorpus.Case landed = corpus.stream().filter(c -> c.source().equals(HostileCorpus.LANDING)
@@ -659,10 +667,6 @@ class BadInputIT {
         return result;
     }
 
-    private static long jobMetric(URI rest, JobClient job, String name) throws Exception {
-        JsonNode values = JSON.readTree(http(rest.resolve("/jobs/" + job.getJobID() + "/metrics?get=" + name).toString(), null));
-        return (long) Double.parseDouble(values.get(0).path("value").asText());
-    }
 
     // --- the summary table
 

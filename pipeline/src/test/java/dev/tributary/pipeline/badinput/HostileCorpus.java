@@ -73,6 +73,14 @@ public final class HostileCorpus {
             return HostileCorpus.bytes(this);
         }
 
+        /**
+         * The Kafka key a rejected topic case is sent with: its id, or for a {@code hugekey:} case a key of
+         * {@value #HUGE_KEY_BYTES} bytes (that key still fits Kafka's default 1 MB record with the payload).
+         */
+        public String key() {
+            return payload.startsWith(HUGE_KEY) ? id + "-" + "k".repeat(HUGE_KEY_BYTES - id.length() - 1) : id;
+        }
+
         /** The URL of an asset-url case on the given server base ({@code http://127.0.0.1:<port>}). */
         public String url(String serverBase, int port) {
             if (!payload.startsWith("url:")) {
@@ -133,8 +141,11 @@ public final class HostileCorpus {
         throw new IllegalStateException(cols[0] + ": expected outcome must be dead:, failed: or accepted, not " + expected);
     }
 
+    static final String HUGE_KEY = "hugekey:";
+    static final int HUGE_KEY_BYTES = 512 * 1024;
+
     static byte[] bytes(Case c) {
-        String p = c.payload();
+        String p = c.payload().startsWith(HUGE_KEY) ? c.payload().substring(HUGE_KEY.length()) : c.payload();
         if (p.startsWith("text:")) {
             return unescape(p.substring(5));
         }
