@@ -22,14 +22,26 @@ public final class ClusterProbes {
 
     private ClusterProbes() {}
 
-    /** A job-level metric (e.g. {@code numRestarts}) from the cluster's REST API at {@code rest}. */
+    /**
+     * A job-level metric (e.g. {@code numRestarts}) from the cluster's REST API at {@code rest}, once the REST
+     * endpoint's metric fetcher has it (it fetches every {@code metrics.fetcher.update-interval}, 10 s by default).
+     */
     public static long jobMetric(URI rest, JobClient job, String name) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(rest.resolve("/jobs/" + job.getJobID()
-                + "/metrics?get=" + name)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("metric " + name + ": HTTP " + r.statusCode() + " " + r.body());
-        }
-        return (long) Double.parseDouble(JSON.readTree(r.body()).get(0).path("value").asText());
+        long[] value = new long[1];
+        Await.until("metric " + name + " of job " + job.getJobID(), Duration.ofMinutes(1), () -> {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(rest.resolve("/jobs/" + job.getJobID()
+                    + "/metrics?get=" + name)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("metric " + name + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            JsonNode values = JSON.readTree(r.body());
+            if (values.isEmpty()) {
+                return false;
+            }
+            value[0] = (long) Double.parseDouble(values.get(0).path("value").asText());
+            return true;
+        });
+        return value[0];
     }
 
     /**

@@ -100,6 +100,7 @@ class HostileLoadIT {
         List<SentHostile> hostileSent = Collections.synchronizedList(new ArrayList<>());
         try (ReadingLoad load = new ReadingLoad(topics.hoverboard(), topics.observations(), DEVICES, READINGS_PER_SECOND);
              KafkaProducer<String, byte[]> hostile = hostileProducer()) {
+            Await.until("the job running", Duration.ofMinutes(2), () -> job.getJobStatus().get() == JobStatus.RUNNING);
             load.start();
             Instant end = Instant.now().plus(DURATION);
             List<Future<RecordMetadata>> pending = new ArrayList<>();
@@ -111,7 +112,9 @@ class HostileLoadIT {
                     pending.add(hostile.send(new ProducerRecord<>(topicOf(c, topics), c.key(), c.bytes())));
                     pendingCases.add(c);
                 }
-                assertThat(job.getJobStatus().get()).as("the job under hostile load").isEqualTo(JobStatus.RUNNING);
+                // a restart shows in numRestarts at the end; a job that gave up ends the run here
+                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job under hostile load ended: %s",
+                        job.getJobStatus().get()).isFalse();
                 TimeUnit.SECONDS.sleep(1); // the load's pace, not a wait for a result
             }
             load.stop();
