@@ -84,15 +84,13 @@ class HostileLoadIT {
         raw.put("flows", "integration,telemetry,observations");
         raw.put("decode.max-payload", HostileCorpus.MAX_PAYLOAD_BYTES / 1024 + "kb");
         raw.put("topics.observations-late", lateTopic);
-        raw.put("warehouse.jdbc-url", warehouse.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.putAll(warehouse.jobSettings());
         raw.put("warehouse.flush-interval", "500ms");
         raw.put("search.url", StackEnv.esUrl());
         raw.put("telemetry.devices-index", devicesIndex);
         raw.put("telemetry.alerts.silent-after", "1h");
         raw.put("observations.index-suffix", "-hostile-" + run);
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
         TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));

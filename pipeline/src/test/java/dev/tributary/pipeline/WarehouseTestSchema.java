@@ -1,6 +1,8 @@
 package dev.tributary.pipeline;
 
+import dev.tributary.pipeline.config.JobSettings;
 import dev.tributary.testing.PgTestSchema;
+import dev.tributary.testing.StackEnv;
 
 import dev.tributary.sinks.redshift.RedshiftLikeTables;
 
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A warehouse schema of the test's own in the stack's PostgreSQL (the JDBC URL carries {@code currentSchema}), so
@@ -51,6 +54,20 @@ public final class WarehouseTestSchema {
     /** Drops the schema and everything in it (a test's cleanup). */
     public void drop() throws SQLException {
         schema.drop();
+    }
+
+    /**
+     * The job's settings for this warehouse on the stack's PostgreSQL: URL, user, and the password as an
+     * {@code ${env:...}} reference (as a deployment gives it), resolved by {@link #parse}.
+     */
+    public Map<String, String> jobSettings() {
+        return Map.of("warehouse.jdbc-url", url(), "warehouse.user", StackEnv.pgUser(),
+                "warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+    }
+
+    /** Job settings parsed with the stack's PostgreSQL password in the environment, as the job reads it. */
+    public static JobSettings parse(Map<String, String> raw) {
+        return JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
     }
 
     /** The JDBC URL for the job's {@code warehouse.jdbc-url}. */

@@ -58,11 +58,9 @@ class EdgeFlowIT {
         raw.put("topics.edge-assets-broadcast", broadcastTopic);
         raw.put("topics.edge-assets-delivered", answerTopic);
         raw.put("edge.id", "edge-it");
-        raw.put("warehouse.jdbc-url", db.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.putAll(db.jobSettings());
         raw.put("warehouse.flush-interval", "500ms");
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         List<Map.Entry<String, byte[]>> broadcasts = List.of(broadcast("a-1"), broadcast("a-2"), broadcast("a-3"));
         KafkaTestSupport.produce(broadcastTopic, 0, broadcasts);

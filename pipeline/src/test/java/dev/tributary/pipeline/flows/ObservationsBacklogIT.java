@@ -100,11 +100,9 @@ class ObservationsBacklogIT {
         // stall (Flink stops a split's idleness clock while alignment pauses it)
         raw.put("observations.idle-timeout", "20s");
         raw.put("observations.index-suffix", "-backlog-" + suffix);
-        raw.put("warehouse.jdbc-url", db.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.putAll(db.jobSettings());
         raw.put("search.url", StackEnv.esUrl());
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         // the first backlog: 2 hours of event time, every partition over the whole span whatever its size
         Instant t0 = Instant.now().minus(Duration.ofHours(6)).truncatedTo(ChronoUnit.HOURS);

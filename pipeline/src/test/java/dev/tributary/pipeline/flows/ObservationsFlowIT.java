@@ -109,12 +109,10 @@ class ObservationsFlowIT {
         raw.put("observations.max-out-of-orderness", "10min");
         raw.put("observations.idle-timeout", "1h");
         raw.put("observations.index-suffix", indexSuffix);
-        raw.put("warehouse.jdbc-url", db.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.putAll(db.jobSettings());
         raw.put("warehouse.flush-interval", "500ms");
         raw.put("search.url", StackEnv.esUrl());
-        JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         // phase 1: on time, spread over 6 minutes (< the 10-minute bound), shuffled per partition
         Random random = new Random(7);

@@ -192,9 +192,7 @@ class TelemetryFlowIT {
     static Map<String, String> telemetryOnTheStack(FreshTopics topics, WarehouseTestSchema warehouse, String devicesIndex) {
         Map<String, String> raw = new LinkedHashMap<>(topics.settings());
         raw.put("flows", "telemetry");
-        raw.put("warehouse.jdbc-url", warehouse.url());
-        raw.put("warehouse.user", StackEnv.pgUser());
-        raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
+        raw.putAll(warehouse.jobSettings());
         raw.put("warehouse.flush-interval", "300ms");
         raw.put("search.url", StackEnv.esUrl());
         raw.put("telemetry.devices-index", devicesIndex);
@@ -205,7 +203,7 @@ class TelemetryFlowIT {
 
     /** The settings, with the stack's PostgreSQL password from the environment as the job reads it. */
     static JobSettings parse(Map<String, String> raw) {
-        return JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", StackEnv.pgPassword()));
+        return WarehouseTestSchema.parse(raw);
     }
 
     /**
