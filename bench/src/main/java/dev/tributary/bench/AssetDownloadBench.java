@@ -180,7 +180,7 @@ public final class AssetDownloadBench {
         DownloadLimits limits = new DownloadLimits(16 << 20, Set.copyOf(DownloadLimits.DEFAULT_MEDIA_TYPES), 5,
                 Duration.ofSeconds(10), Duration.ofMinutes(1));
         AsyncDataStream.unorderedWait(env.fromSource(source, WatermarkStrategy.noWatermarks(), "announcements"),
-                        new DownloadFunction(store, limits, UrlGuard.withSystemResolver(List.of("127.0.0.1"), false), 4),
+                        new DownloadFunction(store, limits, UrlGuard.withSystemResolver(List.of("127.0.0.1"), false), 4, concurrency),
                         2, TimeUnit.MINUTES, concurrency)
                 .returns(new AvroTypeInfo<>(DownloadOutcome.class))
                 .map(o -> {

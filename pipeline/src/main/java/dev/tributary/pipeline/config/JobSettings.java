@@ -225,7 +225,8 @@ public final class JobSettings implements Serializable {
     public static final Setting<Integer> ASSETS_CONCURRENCY = Setting.of("assets.download-concurrency",
             Parsers.positiveInt(), "32", "downloads in flight per parallel instance (async operator capacity)");
     public static final Setting<Integer> ASSETS_DOWNLOAD_THREADS = Setting.of("assets.download-threads",
-            Parsers.positiveInt(), "4", "threads per parallel instance for DNS checks and the HTTP client");
+            Parsers.positiveInt(), "4", "threads per parallel instance for URL checks (DNS) and object-store callbacks;"
+                    + " the HTTP client runs up to assets.download-concurrency downloads on threads of its own");
     public static final Setting<Integer> ASSETS_RETRY_ATTEMPTS = Setting.of("assets.retry-attempts",
             Parsers.positiveInt(), "4", "attempts of a download that fails with 5xx, 429, a timeout or a network error");
     public static final Setting<Duration> ASSETS_RETRY_INITIAL_DELAY = Setting.of("assets.retry-initial-delay",

@@ -67,7 +67,8 @@ public final class AssetsFlow implements FlowGraph {
         DataStream<DownloadOutcome> markers = toDownload.getSideOutput(AnnouncementGate.ANNOUNCED);
 
         SingleOutputStreamOperator<DownloadOutcome> downloads = AsyncDataStream.unorderedWaitWithRetry(toDownload,
-                        new DownloadFunction(store, limits(settings), guard(settings), settings.get(JobSettings.ASSETS_DOWNLOAD_THREADS)),
+                        new DownloadFunction(store, limits(settings), guard(settings), settings.get(JobSettings.ASSETS_DOWNLOAD_THREADS),
+                                settings.get(JobSettings.ASSETS_CONCURRENCY)),
                         downloadTimeout(settings).toMillis(), TimeUnit.MILLISECONDS,
                         settings.get(JobSettings.ASSETS_CONCURRENCY), retry(settings))
                 .returns(AvroTypes.of(DownloadOutcome.class))

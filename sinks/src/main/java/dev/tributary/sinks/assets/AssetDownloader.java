@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,13 +66,14 @@ public final class AssetDownloader {
 
     /**
      * An HTTP client for downloads: it resolves hosts through the guard, follows no redirect itself (the downloader
-     * does, checking every hop), retries nothing on its own (the operator's retry strategy decides), and runs calls
-     * and reads bodies on {@code executor}, at most {@code threads} at once.
+     * does, checking every hop), retries nothing on its own (the operator's retry strategy decides), and runs at
+     * most {@code concurrency} calls at once, each on a thread of its own while it copies the body (OkHttp's
+     * dispatcher: threads made on demand, gone after a minute idle).
      */
-    public static OkHttpClient newHttpClient(DownloadLimits limits, UrlGuard guard, ExecutorService executor, int threads) {
-        Dispatcher dispatcher = new Dispatcher(executor);
-        dispatcher.setMaxRequests(threads);
-        dispatcher.setMaxRequestsPerHost(threads);
+    public static OkHttpClient newHttpClient(DownloadLimits limits, UrlGuard guard, int concurrency) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(concurrency);
+        dispatcher.setMaxRequestsPerHost(concurrency);
         return new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .dns(new GuardedDns(guard))
@@ -85,8 +85,10 @@ public final class AssetDownloader {
                 .build();
     }
 
-    /** Stops the client's connection pool (its own threads); the executor is the caller's. */
+    /** Stops the client's threads and closes its idle connections. */
     public static void shutdown(OkHttpClient http) {
+        http.dispatcher().cancelAll();
+        http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
 

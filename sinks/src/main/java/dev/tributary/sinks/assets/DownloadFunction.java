@@ -37,6 +37,7 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
     private final DownloadLimits limits;
     private final UrlGuard guard;
     private final int threads;
+    private final int concurrency;
 
     private transient ExecutorService executor;
     private transient ObjectStore objectStore;
@@ -45,11 +46,17 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
     private transient AssetDownloader downloader;
     private transient DownloadMetrics metrics;
 
-    public DownloadFunction(ObjectStoreConfig store, DownloadLimits limits, UrlGuard guard, int threads) {
+    /**
+     * {@code threads} run the URL checks (DNS) and the object store's callbacks; {@code concurrency} is the async
+     * operator's capacity, and as many downloads run at once (each holds an HTTP client thread while its body is
+     * copied).
+     */
+    public DownloadFunction(ObjectStoreConfig store, DownloadLimits limits, UrlGuard guard, int threads, int concurrency) {
         this.store = store;
         this.limits = limits;
         this.guard = guard;
         this.threads = threads;
+        this.concurrency = concurrency;
     }
 
     @Override
@@ -62,7 +69,7 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
         });
         objectStore = store.open();
         tempDir = Files.createTempDirectory("tributary-assets-");
-        http = AssetDownloader.newHttpClient(limits, guard, executor, threads);
+        http = AssetDownloader.newHttpClient(limits, guard, concurrency);
         downloader = new AssetDownloader(http, guard, limits, objectStore, tempDir, executor);
         metrics = new DownloadMetrics(getRuntimeContext().getMetricGroup());
     }

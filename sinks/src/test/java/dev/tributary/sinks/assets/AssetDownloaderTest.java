@@ -46,7 +46,7 @@ class AssetDownloaderTest {
                 Duration.ofSeconds(2), total);
         UrlGuard guard = UrlGuard.withSystemResolver(allowLoopback ? List.of("127.0.0.1") : List.of(), false);
         Path tmp = Files.createDirectories(temp.resolve("tmp"));
-        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, EXECUTOR, 4), guard, limits, store, tmp, EXECUTOR);
+        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, 16), guard, limits, store, tmp, EXECUTOR);
     }
 
     private DownloadResult run(String path, String declared, long maxBytes, Duration total) throws Exception {
@@ -221,7 +221,7 @@ class AssetDownloaderTest {
         DownloadLimits limits = new DownloadLimits(1 << 20, Set.copyOf(DownloadLimits.DEFAULT_MEDIA_TYPES), 3,
                 Duration.ofSeconds(2), Duration.ofSeconds(10));
         Path tmp = Files.createDirectories(temp.resolve("tmp"));
-        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, EXECUTOR, 4), guard, limits, store, tmp, EXECUTOR);
+        return new AssetDownloader(AssetDownloader.newHttpClient(limits, guard, 16), guard, limits, store, tmp, EXECUTOR);
     }
 
     @Test
