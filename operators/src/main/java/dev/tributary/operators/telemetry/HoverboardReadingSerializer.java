@@ -111,9 +111,9 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
 
     /**
      * Short strings (the device id of every reading) are read into a scratch array and interned: the orderer's
-     * per-device maps then hash and compare the same instance again and again (see {@link Utf8Interner}). Read
-     * byte by byte: network buffers are off-heap, and {@code readFully} copies through {@code Unsafe.copyMemory},
-     * whose per-call checks cost more than the copy of a few bytes.
+     * per-device maps then hash and compare the same instance again and again (see {@link Utf8Interner}). (They
+     * were read byte by byte for a while, to skip {@code readFully}'s {@code Unsafe.copyMemory} checks; the
+     * benchmark showed no gain, so the plain read is back: bench/README.md, "Complexity that earns its place".)
      */
     private String readString(DataInputView in) throws IOException {
         int length = in.readInt();
@@ -126,11 +126,8 @@ public final class HoverboardReadingSerializer extends TypeSerializer<Hoverboard
             strings = new Utf8Interner();
             scratch = new byte[Utf8Interner.MAX_LENGTH];
         }
-        byte[] buffer = scratch;
-        for (int i = 0; i < length; i++) {
-            buffer[i] = in.readByte();
-        }
-        return strings.intern(buffer, 0, length);
+        in.readFully(scratch, 0, length);
+        return strings.intern(scratch, 0, length);
     }
 
     @Override
