@@ -32,7 +32,8 @@ class DirectReadersTest {
     void readsWhatAvroReads() throws Exception {
         for (int i = 0; i < 2_000; i++) {
             byte[] body = body(randomReading());
-            assertThat(read(body, false)).isEqualTo(read(body, true));
+            // field by field, NaN equal to NaN (Avro 1.12.1's generated equals() says NaN != NaN)
+            assertThat(read(body, false)).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(read(body, true));
             assertThat(read(body, false).value).isNotNull();
         }
     }
@@ -43,7 +44,7 @@ class DirectReadersTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] body = mutate(body(randomReading()));
             Outcome direct = read(body, false);
-            assertThat(direct).as("body %s", Arrays.toString(body)).isEqualTo(read(body, true));
+            assertThat(direct).as("body %s", Arrays.toString(body)).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(read(body, true));
             refused += direct.value == null ? 1 : 0;
         }
         assertThat(refused).as("mutations that break the body").isGreaterThan(1_000);
