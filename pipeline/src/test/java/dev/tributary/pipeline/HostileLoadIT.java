@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,8 +36,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,21 +102,22 @@ class HostileLoadIT {
              KafkaProducer<String, byte[]> hostile = hostileProducer()) {
             Await.until("the job running", Duration.ofMinutes(2), () -> job.getJobStatus().get() == JobStatus.RUNNING);
             load.start();
-            Instant end = Instant.now().plus(DURATION);
-            List<Future<RecordMetadata>> pending = new ArrayList<>();
-            List<HostileCorpus.Case> pendingCases = new ArrayList<>();
-            int next = 0;
-            while (Instant.now().isBefore(end)) {
-                for (int i = 0; i < HOSTILE_PER_SECOND; i++) {
-                    HostileCorpus.Case c = cases.get(next++ % cases.size());
+            List<Future<RecordMetadata>> pending = Collections.synchronizedList(new ArrayList<>());
+            List<HostileCorpus.Case> pendingCases = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger next = new AtomicInteger();
+            ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+            sender.scheduleAtFixedRate(() -> {
+                HostileCorpus.Case c = cases.get(next.getAndIncrement() % cases.size());
+                synchronized (pending) {
                     pending.add(hostile.send(new ProducerRecord<>(topicOf(c, topics), c.key(), c.bytes())));
                     pendingCases.add(c);
                 }
-                // a restart shows in numRestarts at the end; a job that gave up ends the run here
-                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job under hostile load ended: %s",
-                        job.getJobStatus().get()).isFalse();
-                TimeUnit.SECONDS.sleep(1); // the load's pace, not a wait for a result
-            }
+            }, 0, 1000 / HOSTILE_PER_SECOND, TimeUnit.MILLISECONDS);
+            // a restart shows in numRestarts at the end; a job that gives up ends the run at once
+            boolean ended = Await.untilOrTimeout(DURATION, () -> job.getJobStatus().get().isGloballyTerminalState());
+            sender.shutdown();
+            assertThat(sender.awaitTermination(1, TimeUnit.MINUTES)).as("the hostile sender stopped").isTrue();
+            assertThat(ended).as("the job under hostile load ended: %s", job.getJobStatus().get()).isFalse();
             load.stop();
             hostile.flush();
             for (int i = 0; i < pending.size(); i++) {

@@ -94,7 +94,7 @@ class DeviceSequencesIT {
         Map<String, String> raw = TelemetryFlowIT.telemetryOnTheStack(topics, warehouse, devicesIndex);
         raw.put("telemetry.order.max-hold", "2s");
         raw.put("telemetry.order.max-seq-jump", "10000");
-        JobSettings settings = TelemetryFlowIT.parse(raw);
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(0);
         TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));

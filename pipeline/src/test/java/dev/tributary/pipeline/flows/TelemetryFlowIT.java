@@ -97,7 +97,7 @@ class TelemetryFlowIT {
         // long enough that shuffled readings and a restore from a checkpoint never cut a gap by accident
         raw.put("telemetry.order.max-hold", "30s");
         raw.put("telemetry.enrich.max-wait", "30s");
-        JobSettings settings = parse(raw);
+        JobSettings settings = WarehouseTestSchema.parse(raw);
 
         StreamExecutionEnvironment env = TestEnvironments.withRestarts(5);
 
@@ -199,11 +199,6 @@ class TelemetryFlowIT {
         // silence is wall-clock time: kept out of reach so the alerts depend on the data alone
         raw.put("telemetry.alerts.silent-after", "1h");
         return raw;
-    }
-
-    /** The settings, with the stack's PostgreSQL password from the environment as the job reads it. */
-    static JobSettings parse(Map<String, String> raw) {
-        return WarehouseTestSchema.parse(raw);
     }
 
     /**
