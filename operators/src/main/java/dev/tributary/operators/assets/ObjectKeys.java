@@ -10,12 +10,23 @@ public final class ObjectKeys {
 
     private ObjectKeys() {}
 
-    /** Content-addressed blob key: the same bytes always land on the same key, so replays rewrite, never add. */
-    public static String contentAddressed(String sha256Hex) {
+    /** The namespace of downloaded asset blobs, in the object store. */
+    public static final String ASSET_BLOBS = "assets";
+    /** The namespace of landed files, in the lake's raw zone. */
+    public static final String RAW_OBJECTS = "objects";
+
+    /**
+     * Content-addressed key {@code <namespace>/sha256/<hex>}: the same bytes always land on the same key, so replays
+     * rewrite, never add.
+     */
+    public static String contentAddressed(String namespace, String sha256Hex) {
+        if (!namespace.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("not a plain namespace: " + namespace);
+        }
         if (!sha256Hex.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("not a lowercase hex sha256: " + sha256Hex);
         }
-        return "assets/sha256/" + sha256Hex;
+        return namespace + "/sha256/" + sha256Hex;
     }
 
     /** Where an edge finds a delivered asset: {@code edges/<edgeId>/assets/<assetId>/<file>}. */

@@ -16,8 +16,10 @@ class ObjectKeysTest {
 
     @Test
     void contentAddressedKeysNeedAHexDigest() {
-        assertThat(ObjectKeys.contentAddressed("a".repeat(64))).isEqualTo("assets/sha256/" + "a".repeat(64));
-        assertThatThrownBy(() -> ObjectKeys.contentAddressed("../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ObjectKeys.contentAddressed(ObjectKeys.ASSET_BLOBS, "a".repeat(64))).isEqualTo("assets/sha256/" + "a".repeat(64));
+        assertThat(ObjectKeys.contentAddressed(ObjectKeys.RAW_OBJECTS, "b".repeat(64))).isEqualTo("objects/sha256/" + "b".repeat(64));
+        assertThatThrownBy(() -> ObjectKeys.contentAddressed(ObjectKeys.ASSET_BLOBS, "../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ObjectKeys.contentAddressed("../assets", "a".repeat(64))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

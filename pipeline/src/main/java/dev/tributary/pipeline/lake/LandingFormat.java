@@ -1,6 +1,11 @@
 package dev.tributary.pipeline.lake;
 
 import dev.tributary.operators.assets.MediaSniffer;
+import dev.tributary.operators.assets.ObjectKeys;
+import dev.tributary.sinks.objectstore.ContentAddressedStore;
+import dev.tributary.sinks.objectstore.FileSystemObjectStore;
+import dev.tributary.sinks.objectstore.HashingCopy;
+import dev.tributary.sinks.objectstore.ObjectStore;
 
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
@@ -8,6 +13,7 @@ import dev.tributary.operators.codec.AvroTypes;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
@@ -17,6 +23,7 @@ import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +31,8 @@ import java.util.Map;
 
 /**
  * Reads each landed file as a whole and yields one record per file: the catalog update for storing it. The
- * reader streams the file's bytes into the raw zone's content-addressed store (bounded memory: one buffer),
- * so the copy runs in the source's fetcher thread, not in a downstream task. A file that cannot be read
+ * reader streams the file's bytes into the raw zone's {@link ContentAddressedStore} (bounded memory: one
+ * buffer), so the copy runs in the source's fetcher thread, not in a downstream task. A file that cannot be read
  * becomes an update with a failed STORE operation and the reason, keyed by its landing path, so it is never
  * silently lost.
  *
@@ -49,13 +56,13 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
 
     @Override
     public Reader<CatalogEntry> createReader(Configuration config, FileSourceSplit split) {
-        return new OneRecordReader(split, false);
+        return new OneRecordReader(config, split, false);
     }
 
     @Override
     public Reader<CatalogEntry> restoreReader(Configuration config, FileSourceSplit split) {
         boolean emitted = split.getReaderPosition().map(p -> p.getRecordsAfterOffset() > 0).orElse(false);
-        return new OneRecordReader(split, emitted);
+        return new OneRecordReader(config, split, emitted);
     }
 
     @Override
@@ -68,8 +75,14 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
         return AvroTypes.of(CatalogEntry.class);
     }
 
-    /** The catalog update for one landed file: copied now, or failed with the reason. */
-    CatalogEntry catalogue(Path file, long size, long modified) throws IOException {
+    /**
+     * The catalog update for one landed file: copied now, or failed with the reason. The file is hashed on its way
+     * to a local temporary copy ({@link HashingCopy}), which the raw zone's {@link ContentAddressedStore} then
+     * puts under {@code objects/sha256/<hex>}. A landed file that cannot be opened or read is its own fault and
+     * becomes a failed STORE; the local disk or the raw zone failing throws, so the task restarts and retries.
+     */
+    CatalogEntry catalogue(Path file, long size, long modified, ContentAddressedStore rawZoneObjects,
+            java.nio.file.Path tmpDir) throws IOException {
         Instant now = Instant.now();
         Instant modifiedAt = Instant.ofEpochMilli(modified);
         Map<String, String> attributes = new HashMap<>();
@@ -78,26 +91,32 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
         CatalogEntry.Builder entry = CatalogEntry.newBuilder()
                 .setOwner(OWNER).setOriginalName(file.getName()).setCreatedAt(now).setModifiedAt(modifiedAt)
                 .setAttributes(attributes);
-        ContentAddressedStore store = new ContentAddressedStore(rawZone);
-        try (FSDataInputStream in = file.getFileSystem().open(file)) {
-            ContentAddressedStore.Stored stored = store.store(in);
-            return entry.setObjectKey(stored.objectKey()).setContainer(rawZone.toString())
-                    .setContentType(MediaSniffer.contentTypeOf(stored.head(), stored.headLength(), file.getName()))
-                    .setSizeBytes(stored.size()).setSha256(stored.sha256())
-                    .setOperations(List.of(operation(now, true, null))).build();
-        } catch (ContentAddressedStore.UnreadableInputException | java.io.FileNotFoundException e) {
-            return failed(entry, file, size, now, e.getMessage());
-        } catch (IOException e) {
-            if (isInputFailure(e)) {
+        java.nio.file.Path local = Files.createTempFile(tmpDir, "landing-", ".part");
+        try {
+            FSDataInputStream in;
+            try {
+                in = file.getFileSystem().open(file);
+            } catch (java.io.FileNotFoundException e) {
+                return failed(entry, file, size, now, e.getMessage());
+            } catch (java.nio.file.AccessDeniedException | java.nio.file.NoSuchFileException e) {
+                return failed(entry, file, size, now, e.getClass().getSimpleName() + ": " + e.getMessage());
+            } // any other failure to open: the landing location is unreachable, not this file unreadable; retry
+            HashingCopy.Copied copy;
+            try (in) {
+                copy = HashingCopy.toFile(in, local, HashingCopy.Inspector.NONE);
+            } catch (HashingCopy.WriteFailedException e) {
+                throw e;
+            } catch (IOException e) {
                 return failed(entry, file, size, now, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            throw e;
+            String contentType = MediaSniffer.contentTypeOf(copy.head(), copy.headLength(), file.getName());
+            ContentAddressedStore.Stored stored = ObjectStore.await(rawZoneObjects.put(copy, contentType));
+            return entry.setObjectKey(stored.key()).setContainer(rawZone.toString())
+                    .setContentType(contentType).setSizeBytes(stored.sizeBytes()).setSha256(stored.sha256())
+                    .setOperations(List.of(operation(now, true, null))).build();
+        } finally {
+            Files.deleteIfExists(local);
         }
-    }
-
-    /** Opening the landed file failed (permissions, vanished): its fault, not the raw zone's. */
-    private static boolean isInputFailure(IOException e) {
-        return e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.NoSuchFileException;
     }
 
     private CatalogEntry failed(CatalogEntry.Builder entry, Path file, long size, Instant now, String reason) {
@@ -112,10 +131,12 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
 
     private final class OneRecordReader implements Reader<CatalogEntry> {
         private final FileSourceSplit split;
+        private final java.nio.file.Path tmpDir;
         private boolean done;
 
-        OneRecordReader(FileSourceSplit split, boolean alreadyEmitted) {
+        OneRecordReader(Configuration config, FileSourceSplit split, boolean alreadyEmitted) {
             this.split = split;
+            this.tmpDir = java.nio.file.Path.of(ConfigurationUtils.parseTempDirectories(config)[0]);
             this.done = alreadyEmitted;
         }
 
@@ -125,7 +146,11 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
                 return null;
             }
             done = true;
-            CatalogEntry entry = catalogue(split.path(), split.fileSize(), split.fileModificationTime());
+            CatalogEntry entry;
+            try (FileSystemObjectStore rawZoneStore = new FileSystemObjectStore(rawZone)) {
+                entry = catalogue(split.path(), split.fileSize(), split.fileModificationTime(),
+                        new ContentAddressedStore(rawZoneStore, ObjectKeys.RAW_OBJECTS), tmpDir);
+            }
             SingletonResultIterator<CatalogEntry> it = new SingletonResultIterator<>();
             it.set(entry, CheckpointedPosition.NO_OFFSET, 1);
             return it;

@@ -13,18 +13,22 @@ import dev.tributary.operators.codec.RecordValidator;
 import dev.tributary.operators.codec.RejectReason;
 import dev.tributary.operators.codec.ValidatorRegistry;
 import dev.tributary.operators.codec.Violation;
+import dev.tributary.operators.assets.ObjectKeys;
+import dev.tributary.sinks.objectstore.ContentAddressedStore;
+import dev.tributary.sinks.objectstore.FileSystemObjectStore;
+import dev.tributary.sinks.objectstore.ObjectStore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
@@ -76,6 +80,8 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     private transient Counter rejectedFiles;
     /** Per reason code, created when a reason first occurs (as the decode operators' rejected_&lt;CODE&gt;). */
     private transient Map<String, Counter> rejectedByReason;
+    private transient ContentAddressedStore rawZoneObjects;
+    private transient FileSystemObjectStore rawZoneStore;
 
     public ObservationFileParser(URI rawZone, String job, String operator) {
         this.rawZone = rawZone;
@@ -97,6 +103,16 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
         parsed = getRuntimeContext().getMetricGroup().counter("landedObservations");
         rejectedFiles = getRuntimeContext().getMetricGroup().counter(REJECTED_FILES);
         rejectedByReason = new HashMap<>();
+        rawZoneStore = new FileSystemObjectStore(rawZone);
+        rawZoneObjects = new ContentAddressedStore(rawZoneStore, ObjectKeys.RAW_OBJECTS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (rawZoneStore != null) {
+            rawZoneStore.close();
+        }
+        super.close();
     }
 
     @Override
@@ -130,9 +146,8 @@ public final class ObservationFileParser extends ProcessFunction<CatalogEntry, O
     /** Reads the stored object row by row; returns the first bad row, or null if all are valid. */
     private Failure scan(CatalogEntry entry, Consumer<Observation> sink) throws IOException {
         boolean csv = entry.getOriginalName().toLowerCase(Locale.ROOT).endsWith(".csv");
-        ContentAddressedStore store = new ContentAddressedStore(rawZone);
         long number = 0;
-        try (FSDataInputStream in = store.pathOf(entry.getObjectKey()).getFileSystem().open(store.pathOf(entry.getObjectKey()));
+        try (InputStream in = ObjectStore.await(rawZoneObjects.open(entry.getObjectKey()));
              // REPORT, not the JDK's default REPLACE: invalid UTF-8 must reject the file, not turn into U+FFFD silently
              InputStreamReader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {

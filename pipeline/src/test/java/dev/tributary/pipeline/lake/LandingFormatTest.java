@@ -28,6 +28,13 @@ class LandingFormatTest {
         return new LandingFormat(dir.resolve("raw").toUri(), "job", "lake-landing-source");
     }
 
+    /** The TaskManager's temporary directories ({@code io.tmp.dirs}) hold the local copy while it is hashed. */
+    private Configuration config() throws java.io.IOException {
+        Configuration config = new Configuration();
+        config.set(org.apache.flink.configuration.CoreOptions.TMP_DIRS, Files.createDirectories(dir.resolve("tmp")).toString());
+        return config;
+    }
+
     private static FileSourceSplit split(java.nio.file.Path file, long size) {
         return new FileSourceSplit("1", new Path(file.toUri()), 0, size, 1_700_000_000_000L, size);
     }
@@ -45,7 +52,7 @@ class LandingFormatTest {
     void copiesTheFileToItsContentAddressAndCataloguesIt() throws Exception {
         byte[] bytes = "occurrenceId,source\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
         java.nio.file.Path file = Files.write(dir.resolve("obs.csv"), bytes);
-        CatalogEntry entry = readOne(format().createReader(new Configuration(), split(file, bytes.length)));
+        CatalogEntry entry = readOne(format().createReader(config(), split(file, bytes.length)));
 
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         assertThat(entry.getObjectKey()).isEqualTo("objects/sha256/" + sha);
@@ -58,10 +65,11 @@ class LandingFormatTest {
             assertThat(op.getSucceeded()).isTrue();
         });
         assertThat(Files.readAllBytes(dir.resolve("raw").resolve(entry.getObjectKey()))).isEqualTo(bytes);
-        assertThat(Files.list(dir.resolve("raw/objects/_tmp"))).as("no temporary object left").isEmpty();
+        assertThat(Files.list(dir.resolve("raw/.tmp"))).as("no temporary object left").isEmpty();
+        assertThat(Files.list(dir.resolve("tmp"))).as("no local copy left").isEmpty();
 
         // the same content again (a replay, or a second upload) lands on the same object
-        CatalogEntry again = readOne(format().createReader(new Configuration(), split(file, bytes.length)));
+        CatalogEntry again = readOne(format().createReader(config(), split(file, bytes.length)));
         assertThat(again.getObjectKey()).isEqualTo(entry.getObjectKey());
         assertThat(Files.list(dir.resolve("raw/objects/sha256"))).hasSize(1);
     }
@@ -69,7 +77,7 @@ class LandingFormatTest {
     @Test
     void aFileThatCannotBeReadIsCataloguedAsAFailedStore() throws Exception {
         java.nio.file.Path gone = dir.resolve("vanished.bin");
-        CatalogEntry entry = readOne(format().createReader(new Configuration(), split(gone, 42)));
+        CatalogEntry entry = readOne(format().createReader(config(), split(gone, 42)));
         assertThat(entry.getObjectKey()).as("keyed by its landing path").isEqualTo(gone.toUri().toString());
         assertThat(entry.getContainer()).isEqualTo("landing");
         assertThat(entry.getSizeBytes()).isEqualTo(42L);
@@ -83,9 +91,9 @@ class LandingFormatTest {
     void aSplitRestoredAfterItsRecordWasEmittedYieldsNothing() throws Exception {
         java.nio.file.Path file = Files.write(dir.resolve("a.bin"), new byte[] {1, 2, 3});
         FileSourceSplit emitted = split(file, 3).updateWithCheckpointedPosition(new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, 1));
-        assertThat(format().restoreReader(new Configuration(), emitted).readBatch()).isNull();
+        assertThat(format().restoreReader(config(), emitted).readBatch()).isNull();
         FileSourceSplit fresh = split(file, 3);
-        assertThat(format().restoreReader(new Configuration(), fresh).readBatch()).isNotNull();
+        assertThat(format().restoreReader(config(), fresh).readBatch()).isNotNull();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.operators.assets.ObjectKeys;
+import dev.tributary.sinks.objectstore.ContentAddressedStore;
 import dev.tributary.sinks.objectstore.ObjectStore;
 
 import okhttp3.Call;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Downloads one URL into object storage without blocking its caller: checks the URL (and every redirect hop)
  * with the {@link UrlGuard}, fetches it with OkHttp, copies the body into a temporary file while hashing and
- * sniffing it ({@link BodyToFile}), and puts the file under {@code assets/sha256/<hex>} (large files only when that
- * object does not exist yet). A replay therefore writes the same object.
+ * sniffing it ({@link BodyToFile}), and puts the file into the {@link ContentAddressedStore} under
+ * {@code assets/sha256/<hex>} (large files only when that object does not exist yet). A replay therefore writes
+ * the same object.
  *
  * <p>Why OkHttp and not the JDK's client: a URL checked by resolving its host, then fetched by a client that
  * resolves the host again, can be pointed at an internal address in between (DNS rebinding). OkHttp resolves
@@ -41,16 +43,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AssetDownloader {
 
-    /**
-     * Below this size a put is cheaper than asking first (one round trip either way, and rewriting a
-     * content-addressed object changes nothing); above it a HEAD saves re-uploading a blob a replay already stored.
-     */
-    static final long HEAD_BEFORE_PUT_BYTES = 1 << 20;
-
     private final OkHttpClient http;
     private final UrlGuard guard;
     private final DownloadLimits limits;
-    private final ObjectStore store;
+    private final ContentAddressedStore blobs;
     private final Path tempDir;
     private final Executor resolverExecutor;
 
@@ -59,7 +55,7 @@ public final class AssetDownloader {
         this.http = http;
         this.guard = guard;
         this.limits = limits;
-        this.store = store;
+        this.blobs = new ContentAddressedStore(store, ObjectKeys.ASSET_BLOBS);
         this.tempDir = tempDir;
         this.resolverExecutor = resolverExecutor;
     }
@@ -235,18 +231,9 @@ public final class AssetDownloader {
             return CompletableFuture.failedFuture(new DownloadException(FailureReason.MEDIA_TYPE_MISMATCH,
                     "announced as " + declaredMediaType + " but the bytes are " + body.contentType()));
         }
-        String key = ObjectKeys.contentAddressed(body.sha256());
-        CompletableFuture<java.util.Optional<dev.tributary.sinks.objectstore.ObjectInfo>> existingObject =
-                body.sizeBytes() < HEAD_BEFORE_PUT_BYTES ? CompletableFuture.completedFuture(java.util.Optional.empty())
-                        : store.head(key);
-        return existingObject.thenCompose(existing -> {
-            if (existing.isPresent() && existing.get().sizeBytes() == body.sizeBytes()) {
-                return CompletableFuture.<DownloadResult>completedFuture(
-                        new DownloadResult.Stored(key, body.sha256(), body.sizeBytes(), body.contentType(), true));
-            }
-            return store.putFile(key, body.file(), body.contentType(), body.sha256())
-                    .thenApply(i -> (DownloadResult) new DownloadResult.Stored(key, body.sha256(), body.sizeBytes(), body.contentType(), false));
-        }).handle((r, e) -> {
+        return blobs.put(body.copy(), body.contentType()).thenApply(s ->
+                (DownloadResult) new DownloadResult.Stored(s.key(), s.sha256(), s.sizeBytes(), s.contentType(), s.alreadyPresent())
+        ).handle((r, e) -> {
             deleteQuietly(body.file());
             if (e != null) {
                 throw new CompletionException(new DownloadException(FailureReason.STORAGE_ERROR,

@@ -1,28 +1,34 @@
 package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.MediaSniffer;
-import dev.tributary.operators.assets.Sha256;
+import dev.tributary.sinks.objectstore.HashingCopy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Copies a response body into a temporary file while hashing it and sniffing its first bytes. It stops reading
- * the moment the body exceeds the size limit or its first bytes are not an allowed media type, so an oversized or
- * wrong file costs at most the limit, not its full length. Runs on the HTTP client's threads.
+ * A response body into a temporary file ({@link HashingCopy}), judged while it passes: the copy stops the moment
+ * the body exceeds the size limit or its first bytes are not an allowed media type, so an oversized or wrong file
+ * costs at most the limit, not its full length. Runs on the HTTP client's threads.
  */
 final class BodyToFile {
 
-    /** A complete body on disk. */
-    record Body(Path file, String sha256, long sizeBytes, String contentType) {}
+    /** A complete body on disk, with its sniffed (and allowed) media type. */
+    record Body(HashingCopy.Copied copy, String contentType) {
+        Path file() {
+            return copy.file();
+        }
 
-    private static final int BUFFER = 64 * 1024;
+        String sha256() {
+            return copy.sha256();
+        }
+
+        long sizeBytes() {
+            return copy.sizeBytes();
+        }
+    }
 
     private BodyToFile() {}
 
@@ -32,53 +38,24 @@ final class BodyToFile {
      * {@link DownloadException} with its reason.
      */
     static Body copy(InputStream body, Path file, DownloadLimits limits) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buffer = new byte[BUFFER];
-        byte[] prefix = new byte[MediaSniffer.PREFIX_LENGTH];
-        int prefixLength = 0;
-        String contentType = null;
-        long size = 0;
-        try (FileChannel channel = open(file)) {
-            int n;
-            while ((n = body.read(buffer)) >= 0) {
-                size += n;
-                if (size > limits.maxBytes()) {
+        String[] contentType = new String[1];
+        HashingCopy.Inspector judge = new HashingCopy.Inspector() {
+            @Override
+            public void size(long bytesSoFar) {
+                if (bytesSoFar > limits.maxBytes()) {
                     throw new DownloadException(FailureReason.TOO_LARGE, "body exceeds " + limits.maxBytes() + " bytes");
                 }
-                if (contentType == null) {
-                    int k = Math.min(prefix.length - prefixLength, n);
-                    System.arraycopy(buffer, 0, prefix, prefixLength, k);
-                    prefixLength += k;
-                    if (prefixLength == prefix.length) {
-                        contentType = allowedType(prefix, prefixLength, limits);
-                    }
-                }
-                digest.update(buffer, 0, n);
-                write(channel, buffer, n);
             }
-        }
-        if (contentType == null) {
-            contentType = allowedType(prefix, prefixLength, limits); // shorter than the sniffing prefix: judged on what there is
-        }
-        return new Body(file, Sha256.hex(digest), size, contentType);
-    }
 
-    private static FileChannel open(Path file) {
-        try {
-            return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (IOException e) {
-            throw new DownloadException(FailureReason.STORAGE_ERROR, "temporary file: " + e.getMessage());
-        }
-    }
-
-    private static void write(FileChannel channel, byte[] buffer, int n) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
-            while (b.hasRemaining()) {
-                channel.write(b);
+            @Override
+            public void head(byte[] head, int length) {
+                contentType[0] = allowedType(head, length, limits);
             }
-        } catch (IOException e) {
-            throw new DownloadException(FailureReason.STORAGE_ERROR, "temporary file: " + e.getMessage());
+        };
+        try {
+            return new Body(HashingCopy.toFile(body, file, judge), contentType[0]);
+        } catch (HashingCopy.WriteFailedException e) {
+            throw new DownloadException(FailureReason.STORAGE_ERROR, e.getMessage());
         }
     }
 

@@ -30,9 +30,37 @@ public interface ObjectStore extends AutoCloseable {
     /** The whole object; fails with {@link java.util.NoSuchElementException} when it does not exist. */
     CompletableFuture<byte[]> get(String key);
 
+    /**
+     * The object as a stream, for objects too large to hold in memory; the caller closes it. Fails with
+     * {@link java.util.NoSuchElementException} when it does not exist.
+     */
+    CompletableFuture<java.io.InputStream> open(String key);
+
     /** Keys under the prefix, in key order. */
     CompletableFuture<List<String>> list(String prefix);
 
     @Override
     void close();
+
+    /**
+     * Waits for a call, for callers on threads of their own (a source's fetcher): its failure as the IOException it
+     * is, a missing object as a {@link java.io.FileNotFoundException}.
+     */
+    static <T> T await(CompletableFuture<T> call) throws java.io.IOException {
+        try {
+            return call.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (cause instanceof java.io.IOException io) {
+                throw io;
+            }
+            if (cause instanceof java.util.NoSuchElementException missing) {
+                throw new java.io.FileNotFoundException(missing.getMessage());
+            }
+            throw new java.io.IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        }
+    }
 }

@@ -43,7 +43,7 @@ public record ObjectStoreConfig(URI location, String endpoint, String region, bo
 
     /** Opens a client; the caller closes it. */
     public ObjectStore open() {
-        return isLocal() ? new LocalObjectStore(Path.of(location)) : new S3ObjectStore(this);
+        return isLocal() ? new FileSystemObjectStore(location) : new S3ObjectStore(this);
     }
 
     @Override

@@ -125,6 +125,21 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<java.io.InputStream> open(String key) {
+        return client.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(),
+                        AsyncResponseTransformer.toBlockingInputStream())
+                .handle((r, e) -> {
+                    if (e == null) {
+                        return (java.io.InputStream) r;
+                    }
+                    if (isNotFound(e)) {
+                        throw new CompletionException(new NoSuchElementException("no object " + key + " in " + bucket));
+                    }
+                    throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                });
+    }
+
+    @Override
     public CompletableFuture<List<String>> list(String prefix) {
         List<String> keys = Collections.synchronizedList(new ArrayList<>());
         return client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())

@@ -2,7 +2,7 @@ package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.samples.SampleAssetServer;
-import dev.tributary.sinks.objectstore.LocalObjectStore;
+import dev.tributary.sinks.objectstore.FileSystemObjectStore;
 import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.operators.assets.Sha256;
 
@@ -41,7 +41,7 @@ class AssetDownloaderTest {
         EXECUTOR.shutdownNow();
     }
 
-    private AssetDownloader downloader(LocalObjectStore store, boolean allowLoopback, long maxBytes, Duration total) throws Exception {
+    private AssetDownloader downloader(FileSystemObjectStore store, boolean allowLoopback, long maxBytes, Duration total) throws Exception {
         DownloadLimits limits = new DownloadLimits(maxBytes, Set.copyOf(DownloadLimits.DEFAULT_MEDIA_TYPES), 3,
                 Duration.ofSeconds(2), total);
         UrlGuard guard = UrlGuard.withSystemResolver(allowLoopback ? List.of("127.0.0.1") : List.of(), false);
@@ -50,7 +50,7 @@ class AssetDownloaderTest {
     }
 
     private DownloadResult run(String path, String declared, long maxBytes, Duration total) throws Exception {
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             return downloader(store, true, maxBytes, total).download(server.url(path), declared).get();
         }
     }
@@ -58,10 +58,10 @@ class AssetDownloaderTest {
     @Test
     void storesUnderTheContentAddressedKeyAndAReplayFindsItThere() throws Exception {
         byte[] expected = server.bytesOf("/img/one.png");
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             AssetDownloader d = downloader(store, true, 1 << 20, Duration.ofSeconds(10));
             DownloadResult first = d.download(server.url("/img/one.png"), "image/png").get();
-            assertThat(first).isEqualTo(new DownloadResult.Stored(ObjectKeys.contentAddressed(Sha256.hex(expected)),
+            assertThat(first).isEqualTo(new DownloadResult.Stored(ObjectKeys.contentAddressed(ObjectKeys.ASSET_BLOBS, Sha256.hex(expected)),
                     Sha256.hex(expected), expected.length, "image/png", false));
             assertThat(store.get(((DownloadResult.Stored) first).objectKey()).get()).isEqualTo(expected);
 
@@ -74,10 +74,10 @@ class AssetDownloaderTest {
 
     @Test
     void aLargeFileAlreadyStoredIsNotUploadedAgain() throws Exception {
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             AssetDownloader d = downloader(store, true, 8 << 20, Duration.ofSeconds(20));
             String path = "/large/large.mp4";
-            assertThat(server.bytesOf(path).length).isGreaterThan((int) AssetDownloader.HEAD_BEFORE_PUT_BYTES);
+            assertThat(server.bytesOf(path).length).isGreaterThan((int) dev.tributary.sinks.objectstore.ContentAddressedStore.HEAD_BEFORE_PUT_BYTES);
             assertThat(((DownloadResult.Stored) d.download(server.url(path), "video/mp4").get()).alreadyPresent()).isFalse();
             assertThat(((DownloadResult.Stored) d.download(server.url(path), "video/mp4").get()).alreadyPresent()).isTrue();
         }
@@ -185,7 +185,7 @@ class AssetDownloaderTest {
 
     @Test
     void anErrorResponsesBodyIsReadOnlyUpToASmallBound() throws Exception {
-        try (EndlessServer hostile = new EndlessServer(); LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (EndlessServer hostile = new EndlessServer(); FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             DownloadResult r = downloader(store, true, 1 << 20, Duration.ofMinutes(5))
                     .download(hostile.url("/error.png"), "image/png").get();
             assertThat(reason(r)).isEqualTo(FailureReason.HTTP_SERVER_ERROR);
@@ -197,7 +197,7 @@ class AssetDownloaderTest {
 
     @Test
     void anAttemptThatTimesOutClosesItsConnection() throws Exception {
-        try (EndlessServer hostile = new EndlessServer(); LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (EndlessServer hostile = new EndlessServer(); FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             DownloadResult r = downloader(store, true, 1 << 20, Duration.ofMillis(800))
                     .download(hostile.url("/silent.png"), "image/png").get();
             assertThat(reason(r)).isEqualTo(FailureReason.TIMEOUT);
@@ -208,7 +208,7 @@ class AssetDownloaderTest {
 
     @Test
     void loopbackIsRefusedWhenNotAllowListed() throws Exception {
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             DownloadResult r = downloader(store, false, 1 << 20, Duration.ofSeconds(5))
                     .download(server.url("/img/seven.png"), "image/png").get();
             assertThat(reason(r)).isEqualTo(FailureReason.BLOCKED_URL);
@@ -217,7 +217,7 @@ class AssetDownloaderTest {
     }
 
     /** A downloader whose guard resolves names from this test's table, as a DNS server would answer them. */
-    private AssetDownloader downloader(LocalObjectStore store, UrlGuard guard) throws Exception {
+    private AssetDownloader downloader(FileSystemObjectStore store, UrlGuard guard) throws Exception {
         DownloadLimits limits = new DownloadLimits(1 << 20, Set.copyOf(DownloadLimits.DEFAULT_MEDIA_TYPES), 3,
                 Duration.ofSeconds(2), Duration.ofSeconds(10));
         Path tmp = Files.createDirectories(temp.resolve("tmp"));
@@ -238,7 +238,7 @@ class AssetDownloaderTest {
             return new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.1")};
         });
         String url = server.url("/img/guarded.png").replace("127.0.0.1", "assets.invalid");
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             DownloadResult r = downloader(store, guard).download(url, "image/png").get();
             assertThat(r).isInstanceOf(DownloadResult.Stored.class);
             assertThat(((DownloadResult.Stored) r).sha256()).isEqualTo(Sha256.hex(server.bytesOf("/img/guarded.png")));
@@ -253,7 +253,7 @@ class AssetDownloaderTest {
         UrlGuard guard = new UrlGuard(List.of(), false, host -> new java.net.InetAddress[] {
                 java.net.InetAddress.getByName(lookups.incrementAndGet() == 1 ? "93.184.215.14" : "127.0.0.1")});
         String url = server.url("/img/rebound.png").replace("127.0.0.1", "rebinding.invalid");
-        try (LocalObjectStore store = new LocalObjectStore(temp.resolve("store"))) {
+        try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             DownloadResult r = downloader(store, guard).download(url, "image/png").get();
             assertThat(reason(r)).isEqualTo(FailureReason.BLOCKED_URL);
             assertThat(((DownloadResult.Failed) r).message()).contains("127.0.0.1");

@@ -1,6 +1,6 @@
 package dev.tributary.tools.edge;
 
-import dev.tributary.sinks.objectstore.LocalObjectStore;
+import dev.tributary.sinks.objectstore.FileSystemObjectStore;
 import dev.tributary.operators.assets.Sha256;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,12 +28,12 @@ class OutboxCopyTest {
     Path storeRoot;
     @TempDir
     Path outbox;
-    private LocalObjectStore store;
+    private FileSystemObjectStore store;
     private OutboxCopy copy;
 
     @BeforeEach
     void setUp() throws Exception {
-        store = new LocalObjectStore(storeRoot);
+        store = new FileSystemObjectStore(storeRoot);
         store.putBytes(KEY, CONTENT, "image/png").get();
         copy = new OutboxCopy(store, outbox);
     }
