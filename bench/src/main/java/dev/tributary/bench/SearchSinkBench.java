@@ -3,7 +3,9 @@ package dev.tributary.bench;
 import dev.tributary.events.Observation;
 import dev.tributary.operators.observations.ObservationDocuments;
 import dev.tributary.sinks.search.SearchAction;
+import dev.tributary.pipeline.Tributary;
 import dev.tributary.sinks.search.SearchSink;
+import dev.tributary.sinks.search.SearchSinkBuilder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,30 +47,80 @@ public final class SearchSinkBench {
 
     public static void main(String[] args) throws Exception {
         long docs = args.length > 0 ? Long.parseLong(args[0]) : 200_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String url = WarehouseSinkBench.env("TRIBUTARY_ES_URL", "http://127.0.0.1:9200");
         String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf(Locale.ROOT, "docs: %d per run, %d rounds, batch %d, %d writers x %d in flight, %s; load average at start: %s%n",
+                docs, rounds, BATCH, PARALLELISM, IN_FLIGHT, url, loadAverage());
 
         // warm-up: JIT, class loading, the first MiniCluster start, the server's caches
-        runSink(url, "observations-bench-warmup-sink-" + run, 20_000);
+        runSink(url, "observations-bench-warmup-sink-" + run, 20_000, false);
         runPlain(url, "observations-bench-warmup-plain-" + run, 20_000);
 
-        String plainIndex = "observations-bench-plain-" + run;
-        long plainNanos = runPlain(url, plainIndex, docs);
-        String sinkIndex = "observations-bench-sink-" + run;
-        long[] sink = runSink(url, sinkIndex, docs);
-        check(url, plainIndex, docs);
-        check(url, sinkIndex, docs);
-        call(url, "DELETE", "/observations-bench-*-" + run, null);
+        // alternating rounds, so a noisy phase of the machine hits every side alike; medians
+        double[] plain = new double[rounds];
+        double[][] sink = new double[rounds][];
+        double[][] adaptive = new double[rounds][];
+        for (int r = 0; r < rounds; r++) {
+            String plainIndex = "observations-bench-plain-" + run + "-" + r;
+            CpuMeter cpu = new CpuMeter();
+            plain[r] = docs / (runPlain(url, plainIndex, docs) / 1e9);
+            String plainCpu = cpu.report();
+            String sinkIndex = "observations-bench-sink-" + run + "-" + r;
+            cpu = new CpuMeter();
+            sink[r] = rates(docs, runSink(url, sinkIndex, docs, false));
+            String sinkCpu = cpu.report();
+            String adaptiveIndex = "observations-bench-adaptive-" + run + "-" + r;
+            adaptive[r] = rates(docs, runSink(url, adaptiveIndex, docs, true));
+            check(url, plainIndex, docs);
+            check(url, sinkIndex, docs);
+            check(url, adaptiveIndex, docs);
+            System.out.printf(Locale.ROOT, "round %d: plain %.0f, sink %.0f (%.2f), sink with AIMD %.0f (%.2f) docs/s first doc→done;"
+                            + " whole job %.0f (%.2f), AIMD %.0f (%.2f)%n", r + 1, plain[r], sink[r][1], sink[r][1] / plain[r],
+                    adaptive[r][1], adaptive[r][1] / plain[r], sink[r][0], sink[r][0] / plain[r], adaptive[r][0], adaptive[r][0] / plain[r]);
+            System.out.println("  cpu, plain: " + plainCpu);
+            System.out.println("  cpu, sink:  " + sinkCpu);
+        }
+        call(url, "DELETE", "/observations-bench-*-" + run + "*", null);
 
-        double plainRate = docs / (plainNanos / 1e9);
-        double jobRate = docs / (sink[0] / 1e9);
-        double flowRate = docs / (sink[1] / 1e9);
-        System.out.printf(Locale.ROOT, "docs: %d, batch %d, %d writers x %d in flight, %s%n", docs, BATCH, PARALLELISM, IN_FLIGHT, url);
-        System.out.printf(Locale.ROOT, "plain _bulk loader:            %9.0f docs/s (%.2f s)%n", plainRate, plainNanos / 1e9);
-        System.out.printf(Locale.ROOT, "SearchSink, whole job:         %9.0f docs/s (%.2f s, incl. job start/stop)%n", jobRate, sink[0] / 1e9);
-        System.out.printf(Locale.ROOT, "SearchSink, first doc→done:    %9.0f docs/s (%.2f s)%n", flowRate, sink[1] / 1e9);
-        System.out.printf(Locale.ROOT, "ratio sink/plain: %.2f (whole job), %.2f (first doc→done); goal ≥ 0.8%n",
-                jobRate / plainRate, flowRate / plainRate);
+        double p = median(plain);
+        System.out.printf(Locale.ROOT, "medians: plain _bulk loader %9.0f docs/s%n", p);
+        for (Object[] side : new Object[][] {{"SearchSink (requests in flight kept)", sink}, {"SearchSink with AIMD (adaptiveRateLimiting)", adaptive}}) {
+            double[][] rates = (double[][]) side[1];
+            double whole = median(column(rates, 0));
+            double flow = median(column(rates, 1));
+            System.out.printf(Locale.ROOT, "         %-44s first doc→done %9.0f docs/s (ratio %.2f), whole job %9.0f (ratio %.2f)%n",
+                    side[0], flow, flow / p, whole, whole / p);
+        }
+        System.out.println("goal: sink/plain ≥ 0.8 first doc→done; load average at end: " + loadAverage());
+    }
+
+    private static double[] rates(long docs, long[] nanos) {
+        return new double[] {docs / (nanos[0] / 1e9), docs / (nanos[1] / 1e9)};
+    }
+
+    private static double[] column(double[][] rows, int i) {
+        double[] c = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            c[r] = rows[r][i];
+        }
+        return c;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** The 1, 5 and 15 minute load averages, so a reader can judge how noisy the machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static Observation observation(long index) {
@@ -82,24 +133,26 @@ public final class SearchSinkBench {
     }
 
     /** Wall time of the job, and time from its first generated document to its end. */
-    private static long[] runSink(String url, String index, long docs) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+    private static long[] runSink(String url, String index, long docs, boolean adaptive) throws Exception {
+        Configuration conf = Tributary.runtimeOptions(); // as the job runs: no Kryo, object reuse
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
         WarehouseSinkBench.FirstRecord.NANOS = 0;
+        SearchSinkBuilder<Observation> builder = SearchSink.<Observation>builder().url(url)
+                .documentMapper(o -> SearchAction.index(index, ObservationDocuments.observationId(o), null,
+                        ObservationDocuments.observation(o)))
+                .maxBatchSize(BATCH).maxInFlightRequests(IN_FLIGHT)
+                .indexTemplates("observations")
+                .failOnRejectedDocuments();
+        if (adaptive) {
+            builder.adaptiveRateLimiting();
+        }
         env.fromSource(new DataGeneratorSource<>(i -> {
                             WarehouseSinkBench.FirstRecord.mark();
                             return observation(i);
                         }, docs, RateLimiterStrategy.noOp(), new AvroTypeInfo<>(Observation.class)),
                         WatermarkStrategy.noWatermarks(), "observations")
                 .uid("bench-observations").name("observations")
-                .sinkTo(SearchSink.<Observation>builder().url(url)
-                        .documentMapper(o -> SearchAction.index(index, ObservationDocuments.observationId(o), null,
-                                ObservationDocuments.observation(o)))
-                        .maxBatchSize(BATCH).maxInFlightRequests(IN_FLIGHT)
-                        .indexTemplates("observations")
-                        .failOnRejectedDocuments()
-                        .build())
+                .sinkTo(builder.build())
                 .uid("bench-search").name("observations → search");
         long start = System.nanoTime();
         env.execute("search-sink-bench");

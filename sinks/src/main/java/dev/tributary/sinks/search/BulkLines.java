@@ -33,10 +33,12 @@ public final class BulkLines {
      * pretty-printed source safe for NDJSON instead of corrupting the rest of the bulk request.
      */
     static byte[] sourceLine(byte[] source) {
-        byte[] line = new byte[source.length + 1];
+        byte[] line = java.util.Arrays.copyOf(source, source.length + 1); // one bulk copy; then a read-only scan
         for (int i = 0; i < source.length; i++) {
             byte b = source[i];
-            line[i] = b == '\n' || b == '\r' ? (byte) ' ' : b;
+            if (b == '\n' || b == '\r') {
+                line[i] = ' ';
+            }
         }
         line[source.length] = '\n';
         return line;

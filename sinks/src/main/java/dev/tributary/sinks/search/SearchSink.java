@@ -23,6 +23,8 @@ public final class SearchSink<T> extends AsyncSinkBase<T, SearchRequestEntry> {
     private static final long serialVersionUID = 1L;
 
     private final SearchSinkSettings settings;
+    /** The AsyncSink's AIMD rate limiting instead of {@link InFlightRequestsLimit}. */
+    private final boolean adaptiveRateLimiting;
 
     SearchSink(
             ElementConverter<T, SearchRequestEntry> converter,
@@ -33,10 +35,12 @@ public final class SearchSink<T> extends AsyncSinkBase<T, SearchRequestEntry> {
             long maxTimeInBufferMS,
             long maxRecordSizeInBytes,
             long requestTimeoutMS,
-            SearchSinkSettings settings) {
+            SearchSinkSettings settings,
+            boolean adaptiveRateLimiting) {
         super(converter, maxBatchSize, maxInFlightRequests, maxBufferedRequests, maxBatchSizeInBytes,
                 maxTimeInBufferMS, maxRecordSizeInBytes, requestTimeoutMS, false);
         this.settings = settings;
+        this.adaptiveRateLimiting = adaptiveRateLimiting;
     }
 
     public static <T> SearchSinkBuilder<T> builder() {
@@ -51,7 +55,7 @@ public final class SearchSink<T> extends AsyncSinkBase<T, SearchRequestEntry> {
     @Override
     public StatefulSinkWriter<T, BufferedRequestState<SearchRequestEntry>> restoreWriter(
             WriterInitContext context, Collection<BufferedRequestState<SearchRequestEntry>> recoveredState) {
-        AsyncSinkWriterConfiguration configuration = AsyncSinkWriterConfiguration.builder()
+        AsyncSinkWriterConfiguration.AsyncSinkWriterConfigurationBuilder builder = AsyncSinkWriterConfiguration.builder()
                 .setMaxBatchSize(getMaxBatchSize())
                 .setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
                 .setMaxInFlightRequests(getMaxInFlightRequests())
@@ -59,8 +63,11 @@ public final class SearchSink<T> extends AsyncSinkBase<T, SearchRequestEntry> {
                 .setMaxTimeInBufferMS(getMaxTimeInBufferMS())
                 .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
                 .setRequestTimeoutMS(getRequestTimeoutMS())
-                .setFailOnTimeout(getFailOnTimeout())
-                .build();
+                .setFailOnTimeout(getFailOnTimeout());
+        if (!adaptiveRateLimiting) {
+            builder.setRateLimitingStrategy(new InFlightRequestsLimit(getMaxInFlightRequests(), getMaxBatchSize()));
+        }
+        AsyncSinkWriterConfiguration configuration = builder.build();
         return new SearchSinkWriter<>(getElementConverter(), context, configuration, recoveredState, settings);
     }
 

@@ -34,6 +34,7 @@ public final class SearchSinkBuilder<T> {
     private RetryPolicy retry = RetryPolicy.defaults();
     private DeadLetterChannel.Factory deadLetters;
     private boolean failOnRejected;
+    private boolean adaptiveRateLimiting;
     private String flow;
     private String operatorUid;
     private final List<String> indexTemplates = new ArrayList<>();
@@ -102,6 +103,16 @@ public final class SearchSinkBuilder<T> {
 
     public SearchSinkBuilder<T> maxInFlightRequests(int requests) {
         this.maxInFlightRequests = requests;
+        return this;
+    }
+
+    /**
+     * Use the AsyncSink's own rate limiting (AIMD: one batch in flight at first, +10 documents per successful request,
+     * halved on any failed document) instead of keeping {@link #maxInFlightRequests} requests in flight. For a cluster
+     * shared with other writers, where the sink should yield; it costs throughput (bench/README.md, SearchSinkBench).
+     */
+    public SearchSinkBuilder<T> adaptiveRateLimiting() {
+        this.adaptiveRateLimiting = true;
         return this;
     }
 
@@ -182,6 +193,7 @@ public final class SearchSinkBuilder<T> {
                 maxTimeInBuffer.toMillis(),
                 maxRecordSizeInBytes,
                 baseTimeoutMs,
-                settings);
+                settings,
+                adaptiveRateLimiting);
     }
 }
