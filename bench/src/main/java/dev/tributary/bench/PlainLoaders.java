@@ -64,6 +64,35 @@ final class PlainLoaders {
     }
 
     /**
+     * What a careful hand-written loader does to make a replay harmless: per batch of {@code batch} rows, {@code COPY}
+     * into a temporary staging table, then {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} into the table (its
+     * primary key decides), clear the staging table, commit. One connection, like {@link #copy}. Returns nanoseconds.
+     */
+    static <T> long copyThenUpsert(String url, String user, String password, WarehouseTable<T> table, long count,
+                                   int batch, LongFunction<T> record) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, password); java.sql.Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            String columns = table.columns().stream().map(WarehouseColumn::name).collect(Collectors.joining(", "));
+            s.execute("CREATE TEMP TABLE plain_stage (LIKE " + table.name() + ")");
+            String copy = "COPY plain_stage (" + columns + ") FROM STDIN (FORMAT text)";
+            for (long from = 0; from < count; from += batch) {
+                try (Writer out = new BufferedWriter(new OutputStreamWriter(
+                        new PGCopyOutputStream(c.unwrap(PGConnection.class), copy, 65536), StandardCharsets.UTF_8), 65536)) {
+                    for (long i = from; i < Math.min(count, from + batch); i++) {
+                        CopyText.appendRow(out, table.rowOf(record.apply(i)));
+                    }
+                }
+                s.executeUpdate("INSERT INTO " + table.name() + " (" + columns + ") SELECT " + columns
+                        + " FROM plain_stage ON CONFLICT DO NOTHING");
+                s.executeUpdate("TRUNCATE plain_stage");
+                c.commit();
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    /**
      * Documents {@code 0..count-1} into {@code index} through {@code _bulk}: {@code writers} threads, each building
      * NDJSON batches of {@code batch} documents from its share and keeping {@code inFlight} requests open.
      * Returns nanoseconds.
