@@ -38,17 +38,23 @@ public final class CopyText {
         }
     }
 
+    /** Appends the text between escapes as whole runs: one call per run, not per character (most text has none). */
     static void appendEscaped(Appendable out, String s) throws IOException {
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
+            String escape = switch (s.charAt(i)) {
+                case '\\' -> "\\\\";
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                default -> null;
+            };
+            if (escape != null) {
+                out.append(s, run, i).append(escape);
+                run = i + 1;
             }
         }
+        out.append(s, run, s.length());
     }
 
     /** An instant as TIMESTAMP input: its UTC wall-clock time, ISO-8601 (both engines accept the 'T'). */
