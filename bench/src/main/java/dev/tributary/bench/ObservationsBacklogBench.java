@@ -246,6 +246,12 @@ public final class ObservationsBacklogBench {
         raw.put("warehouse.user", user);
         raw.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
         raw.put("search.url", esUrl);
+        for (String name : List.of("observations.alignment.max-drift", "observations.alignment.interval")) {
+            String value = System.getProperty("bench." + name);   // e.g. -Dbench.observations.alignment.max-drift=10min
+            if (value != null) {
+                raw.put(name, value);
+            }
+        }
         JobSettings settings = JobSettings.parse(raw, Map.of("TRIBUTARY_PG_PASSWORD", password));
 
         StreamExecutionEnvironment env = cluster.environment(2);
