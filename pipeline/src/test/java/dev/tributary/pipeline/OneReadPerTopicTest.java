@@ -68,7 +68,7 @@ class OneReadPerTopicTest {
             assertThat(alignment.isEnabled()).as("watermark alignment of %s", input.uid()).isEqualTo(eventTime);
             if (eventTime) {
                 assertThat(alignment.getWatermarkGroup()).isEqualTo("observations");
-                assertThat(alignment.getMaxAllowedWatermarkDrift()).isEqualTo(60_000L);
+                assertThat(alignment.getMaxAllowedWatermarkDrift()).isEqualTo(java.time.Duration.ofMinutes(10).toMillis());
             }
             assertThat(input.producedType()).isNotEqualTo(TypeInformation.of(Object.class));
         }
