@@ -46,9 +46,18 @@ public final class SessionCluster {
      * {@code ${env:NAME}} settings read.
      */
     public static String runDetached(String savepoint, List<String> jobArgs, Map<String, String> environment) throws Exception {
+        return runDetached(savepoint, 0, jobArgs, environment);
+    }
+
+    /** {@link #runDetached(String, List)} at a parallelism ({@code flink run -p}); 0 keeps the cluster's default. */
+    public static String runDetached(String savepoint, int parallelism, List<String> jobArgs, Map<String, String> environment)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bin/flink", "run", "-d"));
         if (savepoint != null) {
             cmd.addAll(List.of("-s", savepoint));
+        }
+        if (parallelism > 0) {
+            cmd.addAll(List.of("-p", String.valueOf(parallelism)));
         }
         cmd.add(jobJar().toString());
         cmd.addAll(jobArgs);

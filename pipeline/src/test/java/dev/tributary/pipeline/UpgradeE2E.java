@@ -84,6 +84,13 @@ class UpgradeE2E {
             // so it starts where that source stands, with the readings after the upgrade, each once
             Await.until("100 readings in " + warehouse.url(), Duration.ofMinutes(2),
                     () -> warehouse.countOrMinusOne("SELECT count(*) FROM readings") >= 100);
+            // the upgraded job runs every flow: every metric the shipped Grafana dashboard queries is published
+            String upgradedJob = second;
+            java.util.Set<String> wanted = MonitoringDashboard.metricNames();
+            Await.untilOrTimeout(Duration.ofMinutes(1), () -> MonitoringDashboard.publishedFor(upgradedJob).containsAll(wanted));
+            assertThat(MonitoringDashboard.publishedFor(upgradedJob))
+                    .as("metrics of %s published by the cluster's Prometheus reporters", MonitoringDashboard.FILE)
+                    .containsAll(wanted);
             // the reads stopped at the expected counts: stop the job (its open transactions abort) and read all it
             // committed, so a duplicate committed later shows too
             SessionCluster.cancelAndAwait(second);
@@ -140,13 +147,13 @@ class UpgradeE2E {
     }
 
     /**
-     * The p99 line of the operator's latency summary on the TaskManager's Prometheus endpoint (9249 or 9250,
-     * whichever it took).
+     * The p99 line of the operator's latency summary on the TaskManager's Prometheus endpoint (one port of
+     * 9249-9257, whichever it took: the JobManager and each TaskManager take one).
      */
     private static String awaitPrometheusLine(String job, String operator, Duration deadline) throws Exception {
         Instant end = Instant.now().plus(deadline);
         while (Instant.now().isBefore(end)) {
-            for (int port : new int[] {9249, 9250}) {
+            for (int port = 9249; port <= 9257; port++) {
                 try {
                     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -158,12 +165,12 @@ class UpgradeE2E {
                         }
                     }
                 } catch (java.io.IOException notListening) {
-                    // the other port is the reporter of the other Flink process
+                    // no Flink process took this port
                 }
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        throw new AssertionError("no " + EndToEndLatency.METRIC + " of job " + job + " on 127.0.0.1:9249-9250/metrics within " + deadline);
+        throw new AssertionError("no " + EndToEndLatency.METRIC + " of job " + job + " on 127.0.0.1:9249-9257/metrics within " + deadline);
     }
 
     private static List<Long> seqs(long from, long to) {
