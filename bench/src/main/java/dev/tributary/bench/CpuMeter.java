@@ -49,4 +49,14 @@ final class CpuMeter {
             return Double.NaN;
         }
     }
+
+    /** The 1, 5 and 15 minute load averages and the core count, so a reader can judge how noisy the machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 }

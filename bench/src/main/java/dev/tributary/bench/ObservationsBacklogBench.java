@@ -181,7 +181,7 @@ public final class ObservationsBacklogBench {
 
             double plainRate = n / (plain.whole / 1e9);
             System.out.printf(Locale.ROOT, "backlog: %d observations on 6 partitions (30/5/20/10/25/10 %%), %d window counts; load %s%n",
-                    n, counts.size(), loadAverage());
+                    n, counts.size(), CpuMeter.loadAverage());
             System.out.printf(Locale.ROOT, "plain loaders (COPY + _bulk at once): %9.0f obs/s (%.2f s; COPY %.2f s, _bulk %.2f s)%n",
                     plainRate, plain.whole / 1e9, plain.copy / 1e9, plain.bulk / 1e9);
             System.out.println("  CPU: " + plain.cpu());
@@ -441,14 +441,6 @@ public final class ObservationsBacklogBench {
         try (Admin admin = Admin.create(props)) {
             List<String> mine = admin.listTopics().names().get().stream().filter(t -> t.startsWith("bench-obs-") && t.contains(run)).toList();
             admin.deleteTopics(mine).all().get();
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

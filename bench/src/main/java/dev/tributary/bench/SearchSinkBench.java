@@ -51,7 +51,7 @@ public final class SearchSinkBench {
         String url = WarehouseSinkBench.env("TRIBUTARY_ES_URL", "http://127.0.0.1:9200");
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(Locale.ROOT, "docs: %d per run, %d rounds, batch %d, %d writers x %d in flight, %s; load average at start: %s%n",
-                docs, rounds, BATCH, PARALLELISM, IN_FLIGHT, url, loadAverage());
+                docs, rounds, BATCH, PARALLELISM, IN_FLIGHT, url, CpuMeter.loadAverage());
 
         // warm-up: JIT, class loading, the first MiniCluster start, the server's caches
         runSink(url, "observations-bench-warmup-sink-" + run, 20_000, false);
@@ -92,7 +92,7 @@ public final class SearchSinkBench {
             System.out.printf(Locale.ROOT, "         %-44s first doc→done %9.0f docs/s (ratio %.2f), whole job %9.0f (ratio %.2f)%n",
                     side[0], flow, flow / p, whole, whole / p);
         }
-        System.out.println("goal: sink/plain ≥ 0.8 first doc→done; load average at end: " + loadAverage());
+        System.out.println("goal: sink/plain ≥ 0.8 first doc→done; load average at end: " + CpuMeter.loadAverage());
     }
 
     private static double[] rates(long docs, long[] nanos) {
@@ -111,16 +111,6 @@ public final class SearchSinkBench {
         double[] v = values.clone();
         java.util.Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    /** The 1, 5 and 15 minute load averages, so a reader can judge how noisy the machine was. */
-    static String loadAverage() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2] + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     static Observation observation(long index) {

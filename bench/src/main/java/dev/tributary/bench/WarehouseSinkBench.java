@@ -74,7 +74,7 @@ public final class WarehouseSinkBench {
                 jobRate / copyRate, flowRate / copyRate);
         System.out.printf(Locale.ROOT, "ratio sink/(COPY to staging + upsert): %.2f (whole job), %.2f (first row→done)%n",
                 jobRate / upsertRate, flowRate / upsertRate);
-        System.out.println("load average at end: " + SearchSinkBench.loadAverage());
+        System.out.println("load average at end: " + CpuMeter.loadAverage());
     }
 
     static HoverboardReading reading(long index) {
