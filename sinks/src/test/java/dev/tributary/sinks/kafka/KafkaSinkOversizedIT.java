@@ -10,9 +10,12 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -77,23 +81,52 @@ class KafkaSinkOversizedIT {
         });
     }
 
-    /** Everything committed in the topic (a finished job left no open transaction). */
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(Properties client, String topic) {
+    /**
+     * Everything committed in the topic once the finished job's last transaction is complete. The broker answers
+     * a commit before it has written the commit markers into the partitions, so right after the job ends the last
+     * stable offset can still stand before the records (seen in CI: nothing read). Waits until it reaches the high
+     * watermark, then reads up to it.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(Properties client, String topic) throws Exception {
+        TopicPartition p = new TopicPartition(topic, 0);
+        long end = awaitNoOpenTransaction(client, p);
         Properties props = new Properties();
         props.putAll(client);
         props.put("isolation.level", "read_committed");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition p = new TopicPartition(topic, 0);
             consumer.assign(List.of(p));
             consumer.seekToBeginning(List.of(p));
-            long end = consumer.endOffsets(List.of(p)).get(p);
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (consumer.position(p) < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
             }
         }
         return out;
+    }
+
+    /** The partition's end offset once its last stable offset has caught up with its high watermark. */
+    private static long awaitNoOpenTransaction(Properties client, TopicPartition p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try (Admin admin = Admin.create(client)) {
+            while (true) {
+                long stable = endOffset(admin, p, IsolationLevel.READ_COMMITTED);
+                long high = endOffset(admin, p, IsolationLevel.READ_UNCOMMITTED);
+                if (stable == high) {
+                    return stable;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(p + " still has an open transaction after a minute: last stable offset "
+                            + stable + ", high watermark " + high);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static long endOffset(Admin admin, TopicPartition p, IsolationLevel isolation) throws Exception {
+        return admin.listOffsets(Map.of(p, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                .partitionResult(p).get().offset();
     }
 }
