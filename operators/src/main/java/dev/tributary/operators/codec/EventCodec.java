@@ -42,11 +42,11 @@ public final class EventCodec<T extends SpecificRecordBase> {
         this.type = type;
         this.limits = limits;
         SpecificData model = SpecificData.getForClass(type);
-        AvroTypes.readFast(type);
+        FastAvroReads.enable(type);
         this.schema = model.getSchema(type);
         this.avro = new SingleObjectReader<>(schema, model, history);
         this.json = new JsonRecordReader(model, schema);
-        this.mapper = mapper(limits);
+        this.mapper = jsonMapper(limits);
     }
 
     /** A codec with the default limits and the schema history packaged on the classpath. */
@@ -113,6 +113,14 @@ public final class EventCodec<T extends SpecificRecordBase> {
             return Decoded.rejected(RejectReason.MALFORMED_JSON, "malformed JSON " + at(e.getLocation()) + ": "
                     + e.getOriginalMessage());
         }
+        return fromJson(root);
+    }
+
+    /**
+     * The event from a JSON object already parsed (e.g. one element of a batch sent over HTTP, parsed with
+     * {@link #jsonMapper(CodecLimits)} so numbers keep the exactness this reader expects).
+     */
+    public Decoded<T> fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             return Decoded.rejected(RejectReason.MALFORMED_JSON, "JSON payload is not an object");
         }
@@ -138,7 +146,11 @@ public final class EventCodec<T extends SpecificRecordBase> {
         return hex.toString().strip();
     }
 
-    private static ObjectMapper mapper(CodecLimits limits) {
+    /**
+     * The JSON parser the codec reads with: these limits as parser constraints, duplicate keys refused, exact
+     * decimals. Whoever parses JSON for {@link #fromJson} uses it too.
+     */
+    public static ObjectMapper jsonMapper(CodecLimits limits) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth())

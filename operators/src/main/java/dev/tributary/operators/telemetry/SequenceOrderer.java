@@ -8,7 +8,7 @@ import dev.tributary.events.SequenceGap;
 
 import dev.tributary.operators.bundle.BundlingKeyedProcessOperator;
 import dev.tributary.operators.bundle.KeyedBundleFunction;
-import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.codec.FastAvroReads;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -185,8 +185,8 @@ public class SequenceOrderer extends KeyedProcessFunction<String, HoverboardRead
 
     @Override
     public void open(OpenContext openContext) {
-        // the input arrives over a keyBy shuffle and the cursor is read on every reading: see AvroTypes.readFast
-        AvroTypes.readFast(HoverboardReading.class, HeldReading.class, SequenceCursor.class);
+        // the input arrives over a keyBy shuffle and the cursor is read on every reading: see FastAvroReads
+        FastAvroReads.enable(HoverboardReading.class, HeldReading.class, SequenceCursor.class);
         cursorState = getRuntimeContext().getState(cursorDescriptor(config));
         heldState = getRuntimeContext().getMapState(heldDescriptor());
         direct = HeldReadings.direct(heldState);

@@ -1,0 +1,21 @@
+package dev.tributary.ingest;
+
+/** Runs the ingestion service until the process is stopped. Usage: see bin/ingest. */
+public final class IngestMain {
+
+    private IngestMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        IngestSettings settings;
+        try {
+            settings = IngestSettings.from(System.getenv(), args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ingest: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        IngestServer server = IngestServer.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingest-shutdown"));
+        Thread.currentThread().join();
+    }
+}
