@@ -23,9 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP ingestion for devices: {@code POST /v1/events/{type}} with one record or a batch, validated with the input
@@ -47,6 +44,7 @@ public final class IngestServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String APPLICATION_JSON = "application/json";
+    private static final long SWALLOW_BYTES = 2 * 1024 * 1024;
 
     private final IngestSettings settings;
     private final Map<String, EventRoute<?>> routes;
@@ -146,9 +144,9 @@ public final class IngestServer implements AutoCloseable {
         List<Result> results = new ArrayList<>(parsed.size());
         int accepted = 0;
         int failed = 0;
-        Throwable kafkaError = null;
+        Exception kafkaError = null;
         if (!valid.isEmpty()) {
-            Optional<List<CompletableFuture<RecordMetadata>>> sent = publisher.trySend(route.topic(), valid);
+            Optional<KafkaPublisher.Acks> sent = publisher.trySend(route.topic(), valid);
             if (sent.isEmpty()) {
                 ctx.header("Retry-After", "1");
                 answer(ctx, 429, error("BACKPRESSURE", "Kafka has " + publisher.inFlight() + " records of this service "
@@ -156,15 +154,17 @@ public final class IngestServer implements AutoCloseable {
                         + "produced, send it again after a second"));
                 return;
             }
-            List<CompletableFuture<RecordMetadata>> acks = sent.get();
+            KafkaPublisher.Acks acks = sent.get();
+            acks.await(settings.deliveryTimeout().plusSeconds(5));
             for (int i = 0; i < valid.size(); i++) {
                 ParsedRecord.Valid record = valid.get(i);
-                try {
-                    RecordMetadata m = acks.get(i).get(settings.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                RecordMetadata m = acks.metadata(i);
+                if (m != null) {
                     results.add(Result.accepted(record.index(), record.key(), m.partition(), m.offset()));
                     accepted++;
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                } else {
+                    Exception cause = acks.error(i) != null ? acks.error(i)
+                            : new TimeoutException("no answer from Kafka within " + settings.deliveryTimeout().plusSeconds(5));
                     kafkaError = cause;
                     results.add(Result.failed(record.index(), record.key(), cause));
                     failed++;
@@ -196,18 +196,36 @@ public final class IngestServer implements AutoCloseable {
         answer(ctx, status, new Answer(accepted, rejected, failed, results));
     }
 
-    /** The body, refused with 413 past the limit whether or not the client declared its length. */
+    /**
+     * The body, refused with 413 past the limit whether or not the client declared its length. An oversized body
+     * is read and dropped up to {@link #SWALLOW_BYTES} more before the answer, as Tomcat does (maxSwallowSize): a
+     * client still sending when the connection closed would see a broken pipe instead of the 413 and its reason.
+     * Past that, the connection is closed on the rest.
+     */
     private byte[] readBounded(Context ctx) throws IOException, RequestRejected {
         long declared = ctx.contentLength();
-        if (declared > settings.maxBodyBytes()) {
-            throw tooLarge(declared);
-        }
         try (InputStream in = ctx.bodyInputStream()) {
+            if (declared > settings.maxBodyBytes()) {
+                if (declared <= (long) settings.maxBodyBytes() + SWALLOW_BYTES) {
+                    drain(in, declared);
+                }
+                throw tooLarge(declared);
+            }
             byte[] body = in.readNBytes(settings.maxBodyBytes() + 1);
             if (body.length > settings.maxBodyBytes()) {
+                drain(in, SWALLOW_BYTES);
                 throw tooLarge(-1);
             }
             return body;
+        }
+    }
+
+    private static void drain(InputStream in, long atMost) throws IOException {
+        byte[] sink = new byte[64 * 1024];
+        long left = atMost;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
         }
     }
 
@@ -256,11 +274,9 @@ public final class IngestServer implements AutoCloseable {
             return new Result(index, "rejected", null, null, null, code, reason, false);
         }
 
-        static Result failed(int index, String key, Throwable cause) {
-            boolean retriable = cause instanceof RetriableException || cause instanceof TimeoutException
-                    || cause instanceof java.util.concurrent.TimeoutException;
-            String code = cause instanceof TimeoutException || cause instanceof java.util.concurrent.TimeoutException
-                    ? "KAFKA_TIMEOUT" : "KAFKA_ERROR";
+        static Result failed(int index, String key, Exception cause) {
+            boolean retriable = cause instanceof RetriableException;
+            String code = cause instanceof TimeoutException ? "KAFKA_TIMEOUT" : "KAFKA_ERROR";
             return new Result(index, "failed", key, null, null, code, "Kafka did not take the record: "
                     + cause.getClass().getSimpleName() + ": " + shown(String.valueOf(cause.getMessage())), retriable);
         }

@@ -8,11 +8,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * queued behind the others: it is answered 429 at once, so a device backs off instead of holding a connection
  * while Kafka cannot keep up.
  */
-final class KafkaPublisher implements AutoCloseable {
+public final class KafkaPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Semaphore inFlight;
@@ -32,6 +30,19 @@ final class KafkaPublisher implements AutoCloseable {
     private final Duration deliveryTimeout;
 
     KafkaPublisher(Properties client, int maxInFlightRecords, Duration admissionWait, Duration maxBlock, Duration deliveryTimeout) {
+        Properties props = producerSettings(client, maxBlock, deliveryTimeout);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.inFlight = new Semaphore(maxInFlightRecords);
+        this.maxInFlight = maxInFlightRecords;
+        this.admissionWait = admissionWait;
+        this.deliveryTimeout = deliveryTimeout;
+    }
+
+    /**
+     * The producer's settings (public so a benchmark's plain producer runs with the same): idempotent, acks=all,
+     * lz4, batches of up to 128 KiB after 5 ms.
+     */
+    public static Properties producerSettings(Properties client, Duration maxBlock, Duration deliveryTimeout) {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -45,55 +56,86 @@ final class KafkaPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeout.toMillis()));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(deliveryTimeout.toMillis() - 5, 10_000)));
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tributary-ingest");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        this.inFlight = new Semaphore(maxInFlightRecords);
-        this.maxInFlight = maxInFlightRecords;
-        this.admissionWait = admissionWait;
-        this.deliveryTimeout = deliveryTimeout;
+        return props;
     }
 
     /**
      * Sends the records in their order, or returns empty when admitting them would pass the in-flight bound.
-     * Each future completes with the record's partition and offset, or its failure; the permits return as they do.
+     * The answer holds each record's partition and offset, or its failure; the permits return as they come.
      */
-    Optional<List<CompletableFuture<RecordMetadata>>> trySend(String topic, List<ParsedRecord.Valid> records)
-            throws InterruptedException {
+    Optional<Acks> trySend(String topic, List<ParsedRecord.Valid> records) throws InterruptedException {
         int n = Math.min(records.size(), maxInFlight);
         if (!inFlight.tryAcquire(n, admissionWait.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
         }
         // a batch larger than the whole bound is admitted when nothing else is in flight; it counts as the bound
-        List<CompletableFuture<RecordMetadata>> results = new ArrayList<>(records.size());
-        Throwable refused = null;
-        for (ParsedRecord.Valid record : records) {
-            CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-            results.add(result);
+        Acks acks = new Acks(records.size(), () -> inFlight.release(n));
+        Exception refused = null;
+        for (int i = 0; i < records.size(); i++) {
+            ParsedRecord.Valid record = records.get(i);
             if (refused != null) {
                 // send() gave up on one (after max.block.ms): the rest would each wait as long, for the same answer
-                result.completeExceptionally(refused);
+                acks.complete(i, null, refused);
                 continue;
             }
+            int slot = i;
             try {
                 producer.send(new ProducerRecord<>(topic, record.key().getBytes(StandardCharsets.UTF_8), record.value()),
-                        (metadata, error) -> {
-                            if (error == null) {
-                                result.complete(metadata);
-                            } else {
-                                result.completeExceptionally(error);
-                            }
-                        });
+                        (metadata, error) -> acks.complete(slot, metadata, error));
             } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+                acks.complete(slot, null, e);
             }
-            if (result.isCompletedExceptionally()) {
-                // failed within send(): no metadata or buffer space within max.block.ms (reported through the
-                // callback, not thrown), or the producer is closed
-                refused = result.handle((metadata, error) -> error).join();
+            // failed within send(): no metadata or buffer space within max.block.ms (reported through the callback,
+            // not thrown), or the producer is closed
+            refused = acks.error(slot);
+        }
+        return Optional.of(acks);
+    }
+
+    /**
+     * Kafka's answers to one request's records: one slot per record, filled by the producer's callbacks. One
+     * object per request rather than a future per record: at hundreds of records per request, futures and their
+     * combination cost more than the rest of the answer.
+     */
+    static final class Acks {
+        private final RecordMetadata[] metadata;
+        private final Exception[] errors;
+        private final java.util.concurrent.CountDownLatch pending;
+        private final Runnable whenAllAnswered;
+
+        Acks(int size, Runnable whenAllAnswered) {
+            this.metadata = new RecordMetadata[size];
+            this.errors = new Exception[size];
+            this.pending = new java.util.concurrent.CountDownLatch(size);
+            this.whenAllAnswered = whenAllAnswered;
+        }
+
+        void complete(int slot, RecordMetadata answer, Exception error) {
+            if (error == null) {
+                metadata[slot] = answer;
+            } else {
+                errors[slot] = error;
+            }
+            pending.countDown();
+            if (pending.getCount() == 0) {
+                whenAllAnswered.run();
             }
         }
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .whenComplete((ignored, error) -> inFlight.release(n));
-        return Optional.of(results);
+
+        /** Waits for every answer; false at the timeout (the slots not answered then count as failed). */
+        boolean await(Duration timeout) throws InterruptedException {
+            return pending.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** The record's partition and offset, or null. */
+        RecordMetadata metadata(int slot) {
+            return metadata[slot];
+        }
+
+        /** Why the record was not taken, or null. */
+        Exception error(int slot) {
+            return errors[slot];
+        }
     }
 
     /** Records sent and not yet answered by the broker. */

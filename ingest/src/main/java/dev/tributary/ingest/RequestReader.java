@@ -6,6 +6,7 @@ import dev.tributary.operators.codec.EventCodec;
 import dev.tributary.operators.codec.RecordValidator;
 import dev.tributary.operators.codec.RejectReason;
 import dev.tributary.operators.codec.SchemaHistory;
+import dev.tributary.operators.codec.SingleObjectBytes;
 import dev.tributary.operators.codec.ValidatorRegistry;
 import dev.tributary.operators.codec.Violation;
 
@@ -22,7 +23,6 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,10 +141,8 @@ final class RequestReader<T extends SpecificRecordBase> {
         }
         byte[] value;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-            encoder.encode(record, out);
-            value = out.toByteArray();
-        } catch (IOException e) {
+            value = SingleObjectBytes.encode(encoder, record);
+        } catch (RuntimeException e) {
             return new ParsedRecord.Invalid(index, RejectReason.INVALID_VALUE, cut("cannot be encoded as Avro: " + e.getMessage()));
         }
         if (value.length > limits.maxPayloadBytes()) {

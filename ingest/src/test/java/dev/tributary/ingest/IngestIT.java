@@ -195,7 +195,9 @@ class IngestIT {
                 400, "MALFORMED_JSON");
         byte[] huge = ("[" + (readingJson(device, 1) + ",").repeat(400) + readingJson(device, 1) + "]").getBytes(StandardCharsets.UTF_8);
         assertThat(huge.length).isGreaterThan(64 * 1024);
-        assertAnswer(postJson(new String(huge, StandardCharsets.UTF_8)), 413, "OVERSIZED");
+        HttpResponse<String> refused = postJson(new String(huge, StandardCharsets.UTF_8));
+        assertAnswer(refused, 413, "OVERSIZED");
+        assertThat(JSON.readTree(refused.body()).path("reason").asText()).contains(huge.length + " bytes");
         String tooMany = IntStream.rangeClosed(1, 201).mapToObj(seq -> "{}").collect(Collectors.joining(",", "[", "]"));
         assertAnswer(postJson(tooMany), 413, "LIMIT_EXCEEDED");
 

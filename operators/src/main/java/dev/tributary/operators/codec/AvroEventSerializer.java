@@ -5,9 +5,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -45,13 +42,6 @@ public final class AvroEventSerializer<T extends SpecificRecordBase> implements 
     }
 
     private static <R> byte[] write(BinaryMessageEncoder<R> encoder, R record) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-            encoder.encode(record, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            // the stream is in memory; BinaryMessageEncoder declares IOException anyway
-            throw new UncheckedIOException("in-memory Avro encoding failed", e);
-        }
+        return SingleObjectBytes.encode(encoder, record);
     }
 }

@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -311,21 +310,13 @@ final class JsonRecordReader {
             if (logical instanceof LogicalTypes.Date) {
                 return (int) LocalDate.parse(text).toEpochDay();
             }
-            Instant instant = parseInstant(text);
+            Instant instant = IsoInstants.parse(text);
             if (logical instanceof LogicalTypes.TimestampMillis) {
                 return instant.toEpochMilli();
             }
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
         } catch (DateTimeParseException | ArithmeticException e) {
             throw wrongType(path, expected, node);
-        }
-    }
-
-    private static Instant parseInstant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(text).toInstant();
         }
     }
 
