@@ -64,12 +64,24 @@ public final class KafkaPublisher implements AutoCloseable {
      * The answer holds each record's partition and offset, or its failure; the permits return as they come.
      */
     Optional<Acks> trySend(String topic, List<ParsedRecord.Valid> records) throws InterruptedException {
+        return trySend(topic, records, answered -> { });
+    }
+
+    /**
+     * {@link #trySend(String, List)}, handing the answers to {@code whenAllAnswered} once Kafka answered every
+     * record (on the producer's thread, or on this one when send() failed at once).
+     */
+    Optional<Acks> trySend(String topic, List<ParsedRecord.Valid> records, java.util.function.Consumer<Acks> whenAllAnswered)
+            throws InterruptedException {
         int n = Math.min(records.size(), maxInFlight);
         if (!inFlight.tryAcquire(n, admissionWait.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
         }
         // a batch larger than the whole bound is admitted when nothing else is in flight; it counts as the bound
-        Acks acks = new Acks(records.size(), () -> inFlight.release(n));
+        Acks acks = new Acks(records.size(), answered -> {
+            inFlight.release(n);
+            whenAllAnswered.accept(answered);
+        });
         Exception refused = null;
         for (int i = 0; i < records.size(); i++) {
             ParsedRecord.Valid record = records.get(i);
@@ -101,9 +113,9 @@ public final class KafkaPublisher implements AutoCloseable {
         private final RecordMetadata[] metadata;
         private final Exception[] errors;
         private final java.util.concurrent.CountDownLatch pending;
-        private final Runnable whenAllAnswered;
+        private final java.util.function.Consumer<Acks> whenAllAnswered;
 
-        Acks(int size, Runnable whenAllAnswered) {
+        Acks(int size, java.util.function.Consumer<Acks> whenAllAnswered) {
             this.metadata = new RecordMetadata[size];
             this.errors = new Exception[size];
             this.pending = new java.util.concurrent.CountDownLatch(size);
@@ -118,7 +130,7 @@ public final class KafkaPublisher implements AutoCloseable {
             }
             pending.countDown();
             if (pending.getCount() == 0) {
-                whenAllAnswered.run();
+                whenAllAnswered.accept(this);
             }
         }
 
