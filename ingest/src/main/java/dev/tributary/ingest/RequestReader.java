@@ -38,7 +38,7 @@ import java.util.Optional;
  * record in single-object encoding, or an Avro object container file holding a batch). Not thread-safe: one per
  * thread.
  */
-final class RequestReader<T extends SpecificRecordBase> {
+public final class RequestReader<T extends SpecificRecordBase> {
 
     /** Avro object container files start with these bytes ("Obj" 1). */
     private static final byte[] CONTAINER_MAGIC = {'O', 'b', 'j', 1};
@@ -52,7 +52,7 @@ final class RequestReader<T extends SpecificRecordBase> {
     private final ObjectMapper bodyParser;
     private final BinaryMessageEncoder<T> encoder;
 
-    RequestReader(EventRoute<T> route, int maxBodyBytes, int maxRecords, CodecLimits limits, ValidatorRegistry validators) {
+    public RequestReader(EventRoute<T> route, int maxBodyBytes, int maxRecords, CodecLimits limits, ValidatorRegistry validators) {
         this.route = route;
         this.maxRecords = maxRecords;
         this.limits = limits;
@@ -65,7 +65,7 @@ final class RequestReader<T extends SpecificRecordBase> {
     }
 
     /** The records of the body, each valid or not; throws when the body as a whole cannot be read. */
-    List<ParsedRecord> read(MediaKind kind, byte[] body) throws RequestRejected {
+    public List<ParsedRecord> read(MediaKind kind, byte[] body) throws RequestRejected {
         if (body.length == 0) {
             throw new RequestRejected(400, RejectReason.EMPTY_PAYLOAD, "the request body is empty");
         }
@@ -169,7 +169,7 @@ final class RequestReader<T extends SpecificRecordBase> {
     }
 
     /** The body formats accepted, by Content-Type. */
-    enum MediaKind {
+    public enum MediaKind {
         JSON, AVRO;
 
         static final String ACCEPTED = "application/json, application/avro (or avro/binary)";

@@ -14,12 +14,14 @@ import dev.tributary.events.Observation;
 import dev.tributary.events.ObservationCount;
 import dev.tributary.events.Trip;
 import dev.tributary.operators.codec.DeadLetterJson;
+import dev.tributary.operators.codec.SchemaHistory;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -64,8 +66,7 @@ public final class TopicTail {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Map<Long, Schema> byFingerprint = new HashMap<>();
-        KNOWN.forEach(s -> byFingerprint.put(SchemaNormalization.parsingFingerprint64(s), s));
+        Map<Long, Schema> byFingerprint = knownSchemas();
 
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
@@ -91,6 +92,17 @@ public final class TopicTail {
         }
     }
 
+    /** The current schemas and every older version in the schema history, by fingerprint. */
+    static Map<Long, Schema> knownSchemas() {
+        Map<Long, Schema> byFingerprint = new HashMap<>();
+        SchemaHistory history = SchemaHistory.fromClasspath(TopicTail.class.getClassLoader());
+        for (Schema current : KNOWN) {
+            byFingerprint.put(SchemaNormalization.parsingFingerprint64(current), current);
+            history.versionsOf(current.getFullName()).forEach(old -> byFingerprint.put(SchemaNormalization.parsingFingerprint64(old), old));
+        }
+        return byFingerprint;
+    }
+
     static String render(byte[] value, Map<Long, Schema> byFingerprint) {
         if (value == null) {
             return "null";
@@ -104,8 +116,11 @@ public final class TopicTail {
             return "{\"unknownSchemaFingerprint\": \"" + Long.toHexString(fingerprint) + "\"}";
         }
         try {
-            if (schema.equals(DeadLetter.getClassSchema())) {
-                return DeadLetterJson.render(DeadLetter.fromByteBuffer(ByteBuffer.wrap(value)));
+            if (schema.getFullName().equals(DeadLetter.getClassSchema().getFullName())) {
+                // any version, resolved to the current one (fields added since are null)
+                DeadLetter letter = new SpecificDatumReader<DeadLetter>(schema, DeadLetter.getClassSchema()).read(null,
+                        DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null));
+                return DeadLetterJson.render(letter);
             }
             Object record = new GenericDatumReader<>(schema).read(null,
                     DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null));
