@@ -1,10 +1,9 @@
 package dev.tributary.ingest;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Settings of the ingestion service, checked before it starts. Connection settings and keys come from the
@@ -74,43 +73,16 @@ public record IngestSettings(String host, int port, String bootstrap, ApiKeys ap
      * {@code --topic <type>=<topic>} (repeatable).
      */
     public static IngestSettings from(Map<String, String> env, String[] args) {
-        Set<String> known = Set.of("host", "port", "max-body-bytes", "max-records", "max-in-flight", "topic");
-        Map<String, String> a = new HashMap<>();
-        Map<String, String> topics = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i].startsWith("--") ? args[i].substring(2) : null;
-            if (name == null || !known.contains(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'; known: --host, --port, "
-                        + "--max-body-bytes, --max-records, --max-in-flight (each with a value), --topic <type>=<topic>");
-            }
-            String value = args[++i];
-            if (name.equals("topic")) {
-                String[] pair = value.split("=", 2);
-                if (pair.length != 2 || pair[0].isBlank() || pair[1].isBlank()) {
-                    throw new IllegalArgumentException("--topic takes <type>=<topic>, e.g. hoverboard=telemetry.hoverboard, not '" + value + "'");
-                }
-                topics.put(pair[0], pair[1]);
-            } else {
-                a.put(name, value);
-            }
-        }
+        Arguments a = Arguments.parse(args, List.of("host", "port", "max-body-bytes", "max-records", "max-in-flight"));
         IngestSettings defaults = of(env.getOrDefault("TRIBUTARY_KAFKA_BOOTSTRAP", ""), ApiKeys.fromEnvironment(env));
         return new IngestSettings(
-                a.getOrDefault("host", env.getOrDefault("TRIBUTARY_INGEST_HOST", defaults.host())),
-                integer("--port", a.getOrDefault("port", env.getOrDefault("TRIBUTARY_INGEST_PORT", "" + DEFAULT_PORT))),
-                defaults.bootstrap(), defaults.apiKeys(), topics,
-                integer("--max-body-bytes", a.getOrDefault("max-body-bytes", "" + defaults.maxBodyBytes())),
-                integer("--max-records", a.getOrDefault("max-records", "" + defaults.maxRecords())),
-                integer("--max-in-flight", a.getOrDefault("max-in-flight", "" + defaults.maxInFlight())),
+                a.get("host", env.getOrDefault("TRIBUTARY_INGEST_HOST", defaults.host())),
+                a.integer("port", Arguments.integer("TRIBUTARY_INGEST_PORT", env.getOrDefault("TRIBUTARY_INGEST_PORT", "" + DEFAULT_PORT))),
+                defaults.bootstrap(), defaults.apiKeys(), a.topics(),
+                a.integer("max-body-bytes", defaults.maxBodyBytes()),
+                a.integer("max-records", defaults.maxRecords()),
+                a.integer("max-in-flight", defaults.maxInFlight()),
                 defaults.maxBlock(), defaults.deliveryTimeout());
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, not '" + value + "'");
-        }
     }
 
     private static void positive(String name, int value) {

@@ -1,9 +1,8 @@
 package dev.tributary.ingest;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Settings of the MQTT bridge, checked before it connects. Where the brokers are and the MQTT credentials come
@@ -65,36 +64,11 @@ public record MqttBridgeSettings(String mqttUrl, String mqttUser, String mqttPas
      * --dead-letter-topic --max-in-flight} and {@code --topic <type>=<topic>} (repeatable).
      */
     public static MqttBridgeSettings from(Map<String, String> env, String[] args) {
-        Set<String> known = Set.of("client-id", "topic-prefix", "dead-letter-topic", "max-in-flight", "topic");
-        Map<String, String> a = new HashMap<>();
-        Map<String, String> topics = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i].startsWith("--") ? args[i].substring(2) : null;
-            if (name == null || !known.contains(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'; known: --client-id, "
-                        + "--topic-prefix, --dead-letter-topic, --max-in-flight (each with a value), --topic <type>=<topic>");
-            }
-            String value = args[++i];
-            if (name.equals("topic")) {
-                String[] pair = value.split("=", 2);
-                if (pair.length != 2 || pair[0].isBlank() || pair[1].isBlank()) {
-                    throw new IllegalArgumentException("--topic takes <type>=<topic>, e.g. hoverboard=telemetry.hoverboard, not '" + value + "'");
-                }
-                topics.put(pair[0], pair[1]);
-            } else {
-                a.put(name, value);
-            }
-        }
-        int maxInFlight;
-        try {
-            maxInFlight = Integer.parseInt(a.getOrDefault("max-in-flight", "10000").strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--max-in-flight must be an integer, not '" + a.get("max-in-flight") + "'");
-        }
+        Arguments a = Arguments.parse(args, List.of("client-id", "topic-prefix", "dead-letter-topic", "max-in-flight"));
         return new MqttBridgeSettings(env.getOrDefault("TRIBUTARY_MQTT_URL", "tcp://127.0.0.1:1883"),
                 env.get("TRIBUTARY_MQTT_USER"), env.get("TRIBUTARY_MQTT_PASSWORD"),
-                a.getOrDefault("client-id", "tributary-mqtt-bridge"), a.getOrDefault("topic-prefix", "tributary/telemetry"),
-                env.getOrDefault("TRIBUTARY_KAFKA_BOOTSTRAP", ""), topics,
-                a.getOrDefault("dead-letter-topic", "pipeline.dead-letter"), maxInFlight);
+                a.get("client-id", "tributary-mqtt-bridge"), a.get("topic-prefix", "tributary/telemetry"),
+                env.getOrDefault("TRIBUTARY_KAFKA_BOOTSTRAP", ""), a.topics(),
+                a.get("dead-letter-topic", "pipeline.dead-letter"), a.integer("max-in-flight", 10_000));
     }
 }
