@@ -72,11 +72,22 @@ public final class IngestServer implements AutoCloseable {
             config.routes.get("/v1/types", this::types);
             config.routes.get("/health", ctx -> ctx.contentType(APPLICATION_JSON).result("{\"status\":\"ok\"}"));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.prometheusText()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType(APPLICATION_JSON).result(openApi()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
                 answer(ctx, 500, error("INTERNAL", "the service failed on this request: " + e.getClass().getSimpleName()));
             });
         });
+    }
+
+    /** The OpenAPI description of every endpoint (a resource of this module; {@code IngestOpenApiTest} keeps it true). */
+    static byte[] openApi() throws IOException {
+        try (InputStream in = IngestServer.class.getResourceAsStream("/ingest/openapi.json")) {
+            if (in == null) {
+                throw new IOException("ingest/openapi.json is missing from the classpath");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** Starts the service on the settings' host and port (0: any free port, see {@link #port()}). */
