@@ -25,6 +25,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,7 +72,7 @@ public final class RequestReader<T extends SpecificRecordBase> {
         }
         return switch (kind) {
             case JSON -> readJson(body);
-            case AVRO -> startsWith(body, CONTAINER_MAGIC) ? readContainer(body) : List.of(judge(0, codec.decode(body)));
+            case AVRO -> isContainer(body) ? readContainer(body) : List.of(judge(0, codec.decode(body)));
         };
     }
 
@@ -156,16 +157,9 @@ public final class RequestReader<T extends SpecificRecordBase> {
         return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 
-    private static boolean startsWith(byte[] body, byte[] prefix) {
-        if (body.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (body[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean isContainer(byte[] body) {
+        return body.length >= CONTAINER_MAGIC.length
+                && Arrays.equals(body, 0, CONTAINER_MAGIC.length, CONTAINER_MAGIC, 0, CONTAINER_MAGIC.length);
     }
 
     /** The body formats accepted, by Content-Type. */

@@ -1,5 +1,6 @@
 package dev.tributary.pipeline.cdc;
 
+import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.StackCommand;
 import dev.tributary.testing.StackEnv;
 
@@ -227,10 +228,10 @@ class ShopChangeCaptureIT {
         HTTP.send(HttpRequest.newBuilder(URI.create(CONNECT + "/connectors/" + name)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         // the slot outlives its connector (slot.drop.on.stop would drop it at every restart, losing the changes
         // made meanwhile): drop it, or it holds the database's WAL for ever
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         try (Connection cdc = DriverManager.getConnection(StackEnv.pgUrl().replace("/tributary", "/shop"),
                 System.getenv().getOrDefault("TRIBUTARY_CDC_USER", "tributary_cdc"), System.getenv("TRIBUTARY_CDC_PASSWORD"))) {
-            while (true) {
+            // the slot stays active until the deleted connector's task has stopped
+            Await.until("replication slot " + slot + " dropped", Duration.ofMinutes(1), () -> {
                 try (PreparedStatement drop = cdc.prepareStatement(
                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
                     drop.setString(1, slot);
@@ -240,13 +241,10 @@ class ShopChangeCaptureIT {
                     left.setString(1, slot);
                     try (ResultSet rs = left.executeQuery()) {
                         rs.next();
-                        if (rs.getLong(1) == 0 || System.nanoTime() > deadline) {
-                            return;
-                        }
+                        return rs.getLong(1) == 0;
                     }
                 }
-                Thread.sleep(500);
-            }
+            });
         }
     }
 
