@@ -14,7 +14,7 @@ import dev.tributary.pipeline.io.Sinks;
 import dev.tributary.pipeline.io.KafkaInput;
 import dev.tributary.pipeline.io.Sources;
 import dev.tributary.events.DeadLetter;
-import dev.tributary.operators.codec.RecordDecoder;
+import dev.tributary.operators.codec.SourceDecoder;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -104,7 +104,7 @@ public final class ObservationsFlowBench {
             @Override
             public <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> kafka(
                     StreamExecutionEnvironment e, KafkaInput<T> input) {
-                RecordDecoder<T> decoder = input.decoder();
+                SourceDecoder<T> decoder = input.decoder();
                 GeneratorFunction<Long, Either<DeadLetter, T>> decoding = new GeneratorFunction<>() {
                     @Override
                     public void open(SourceReaderContext readerContext) {

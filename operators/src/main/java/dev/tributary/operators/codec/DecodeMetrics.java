@@ -10,7 +10,7 @@ import java.util.Map;
  * Counters of a decode operator, registered on the operator's metric group. Per-reason counters are created
  * when a reason first occurs, so the UI only lists reasons that happened.
  */
-final class DecodeMetrics {
+public final class DecodeMetrics {
 
     static final String RECORDS_IN = "decodeRecordsIn";
     static final String BYTES_IN = "decodeBytesIn";
@@ -27,7 +27,7 @@ final class DecodeMetrics {
     private final Counter rejected;
     private final Map<String, Counter> rejectedByReason = new HashMap<>();
 
-    DecodeMetrics(MetricGroup group) {
+    public DecodeMetrics(MetricGroup group) {
         this.group = group;
         this.recordsIn = group.counter(RECORDS_IN);
         this.bytesIn = group.counter(BYTES_IN);
@@ -36,16 +36,16 @@ final class DecodeMetrics {
         this.rejected = group.counter(REJECTED);
     }
 
-    void received(int bytes) {
+    public void received(int bytes) {
         recordsIn.inc();
         bytesIn.inc(bytes);
     }
 
-    void decoded(PayloadFormat format) {
+    public void decoded(PayloadFormat format) {
         (format == PayloadFormat.AVRO ? decodedAvro : decodedJson).inc();
     }
 
-    void rejected(String reasonCode) {
+    public void rejected(String reasonCode) {
         rejected.inc();
         rejectedByReason.computeIfAbsent(reasonCode, code -> group.counter(REJECTED_PREFIX + code)).inc();
     }

@@ -87,6 +87,16 @@ public final class EventCodec<T extends SpecificRecordBase> {
     }
 
     private Decoded<T> decodeJson(byte[] payload) {
+        Decoded<JsonNode> parsed = parseJson(payload, mapper);
+        return parsed instanceof Decoded.Ok<JsonNode> ok ? fromJson(ok.value())
+                : Decoded.rejected(((Decoded.Rejected<JsonNode>) parsed).reasonCode(), ((Decoded.Rejected<JsonNode>) parsed).reason());
+    }
+
+    /**
+     * A JSON payload parsed strictly: invalid UTF-8, syntax errors and parser limits (those of {@code mapper}, e.g.
+     * {@link #jsonMapper}) are rejections with their reason codes, never exceptions. Any JSON value may come back.
+     */
+    public static Decoded<JsonNode> parseJson(byte[] payload, ObjectMapper mapper) {
         int start = PayloadFormat.hasUtf8Bom(payload) ? 3 : 0;
         // Decoded strictly up front: Jackson's byte parser would report bad UTF-8 as a syntax error.
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -113,7 +123,7 @@ public final class EventCodec<T extends SpecificRecordBase> {
             return Decoded.rejected(RejectReason.MALFORMED_JSON, "malformed JSON " + at(e.getLocation()) + ": "
                     + e.getOriginalMessage());
         }
-        return fromJson(root);
+        return Decoded.ok(root);
     }
 
     /**

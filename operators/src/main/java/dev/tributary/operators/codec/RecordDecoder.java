@@ -7,7 +7,6 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.types.Either;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * read path, so event time is known per partition, see {@code DecodingDeserializer}) and in unit tests.
  * Call {@link #open} once before {@link #decode}.
  */
-public final class RecordDecoder<T extends SpecificRecordBase> implements Serializable {
+public final class RecordDecoder<T extends SpecificRecordBase> implements SourceDecoder<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -68,11 +67,13 @@ public final class RecordDecoder<T extends SpecificRecordBase> implements Serial
         return new RecordDecoder<>(type, flow, operatorUid, limits, validator, all);
     }
 
+    @Override
     public Class<T> type() {
         return type;
     }
 
     /** Builds the codec and registers the decode counters ({@code decodeRecordsIn}, {@code rejected_<CODE>}, ...). */
+    @Override
     public void open(MetricGroup metricGroup) {
         List<Schema> extra = new ArrayList<>();
         extraWriterSchemas.forEach(json -> extra.add(new Schema.Parser().parse(json)));
@@ -82,6 +83,7 @@ public final class RecordDecoder<T extends SpecificRecordBase> implements Serial
     }
 
     /** The event (right), or the dead letter that says why not (left). */
+    @Override
     public Either<DeadLetter, T> decode(RawRecord raw) {
         byte[] value = raw.value;
         metrics.received(value == null ? 0 : value.length);

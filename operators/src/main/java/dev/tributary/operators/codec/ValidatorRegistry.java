@@ -2,7 +2,9 @@ package dev.tributary.operators.codec;
 
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetRequest;
+import dev.tributary.events.ChangeOp;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
@@ -102,6 +104,7 @@ public final class ValidatorRegistry implements Serializable {
                 AssetRequest.class, assetRequest(),
                 HoverboardReading.class, hoverboardReading(),
                 Customer.class, customer(),
+                CustomerChange.class, customerChange(),
                 Trip.class, trip(),
                 Observation.class, observation());
     }
@@ -147,6 +150,20 @@ public final class ValidatorRegistry implements Serializable {
                         : Optional.of(Violation.of("email", c.getEmail(), "must be an e-mail address")),
                 c -> atLeast("version", c.getVersion(), 0),
                 c -> plausibleTime("updatedAt", c.getUpdatedAt(), clock, maxFuture, maxPast));
+    }
+
+    /**
+     * A shop row's change: the same rules as a customer profile for what the row holds (a DELETE holds only its key);
+     * {@code updatedAt} may be old (a row untouched for years) but not ahead of the clock.
+     */
+    private RecordValidator<CustomerChange> customerChange() {
+        return allOf(
+                c -> id("customerId", c.getCustomerId()),
+                c -> c.getOp() == ChangeOp.DELETE ? Optional.empty() : notBlank("name", c.getName()),
+                c -> c.getEmail() == null || c.getEmail().indexOf('@') > 0 ? Optional.empty()
+                        : Optional.of(Violation.of("email", c.getEmail(), "must be an e-mail address")),
+                c -> atLeast("position", c.getPosition(), 0),
+                c -> plausibleTime("updatedAt", c.getUpdatedAt(), clock, maxFuture, null));
     }
 
     private RecordValidator<Trip> trip() {

@@ -4,6 +4,7 @@ import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.events.AssetStatus;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
@@ -32,7 +33,7 @@ class ValidatorRegistryTest {
     @Test
     void everyKafkaEventTypeHasRules() {
         assertThat(registry.typesWithRules()).containsExactlyInAnyOrder(AssetAnnounced.class, AssetRequest.class,
-                HoverboardReading.class, Customer.class, Trip.class, Observation.class);
+                HoverboardReading.class, Customer.class, CustomerChange.class, Trip.class, Observation.class);
     }
 
     @Test

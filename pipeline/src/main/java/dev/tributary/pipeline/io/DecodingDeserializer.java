@@ -2,7 +2,7 @@ package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.RawRecord;
-import dev.tributary.operators.codec.RecordDecoder;
+import dev.tributary.operators.codec.SourceDecoder;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -24,7 +24,7 @@ public final class DecodingDeserializer<T extends SpecificRecordBase>
 
     private static final long serialVersionUID = 1L;
 
-    private final RecordDecoder<T> decoder;
+    private final SourceDecoder<T> decoder;
     private final TypeInformation<Either<DeadLetter, T>> producedType;
 
     public DecodingDeserializer(KafkaInput<T> input) {
@@ -41,8 +41,11 @@ public final class DecodingDeserializer<T extends SpecificRecordBase>
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out) {
-        out.collect(decoder.decode(RawRecord.of(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.key(), record.value())));
+        Either<DeadLetter, T> decoded = decoder.decode(RawRecord.of(record.topic(), record.partition(), record.offset(),
+                record.timestamp(), record.key(), record.value()));
+        if (decoded != null) { // null: no event in this record by its format's rules (counted by the decoder)
+            out.collect(decoded);
+        }
     }
 
     @Override

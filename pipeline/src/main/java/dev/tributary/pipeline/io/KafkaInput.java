@@ -2,7 +2,7 @@ package dev.tributary.pipeline.io;
 
 import dev.tributary.events.DeadLetter;
 import dev.tributary.operators.codec.AvroTypes;
-import dev.tributary.operators.codec.RecordDecoder;
+import dev.tributary.operators.codec.SourceDecoder;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,7 +22,7 @@ import java.util.List;
  * @param watermarks  given to the source, so each partition has its own watermark generator
  */
 public record KafkaInput<T extends SpecificRecordBase>(String uid, String name, List<String> topics,
-        RecordDecoder<T> decoder, TypeInformation<T> recordType, WatermarkStrategy<Either<DeadLetter, T>> watermarks) {
+        SourceDecoder<T> decoder, TypeInformation<T> recordType, WatermarkStrategy<Either<DeadLetter, T>> watermarks) {
 
     public KafkaInput {
         topics = List.copyOf(topics);

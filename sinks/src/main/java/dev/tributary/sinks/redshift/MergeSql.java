@@ -1,5 +1,6 @@
 package dev.tributary.sinks.redshift;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,6 +20,10 @@ public final class MergeSql {
         this.dialect = dialect;
         // an updates-only view of a table gets its own staging table: it has fewer columns than the table
         this.staging = "tributary_stage_" + table.name() + (table.isUpdatesOnly() ? "_updates" : "");
+    }
+
+    public WarehouseTable<?> table() {
+        return table;
     }
 
     public String stagingTable() {
@@ -94,6 +99,34 @@ public final class MergeSql {
         sql.append(" WHEN NOT MATCHED THEN INSERT (").append(String.join(", ", all)).append(") VALUES (")
                 .append(all.stream().map(c -> "s." + c).collect(Collectors.joining(", "))).append(')');
         return sql.toString();
+    }
+
+    /**
+     * Removes one key's row if its stored version is lower than the delete's: parameters are the key columns, then
+     * the version, in {@link #deleteParameters()} order. Run as a JDBC batch, one statement per deleted key (deletes
+     * are few: a row removed, not a stream of facts).
+     */
+    public String delete() {
+        if (!table.hasDeletes()) {
+            throw new IllegalStateException(table.name() + " declares no deletes");
+        }
+        List<WarehouseColumn> parameters = deleteParameters();
+        List<String> conditions = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            WarehouseColumn column = parameters.get(i);
+            boolean version = i == parameters.size() - 1;
+            conditions.add(column.name() + (version ? " < " : " = ")
+                    + (column.type().kind() == SqlType.Kind.TIMESTAMP ? "CAST(? AS TIMESTAMP)" : "?"));
+        }
+        return "DELETE FROM " + table.name() + " WHERE " + String.join(" AND ", conditions);
+    }
+
+    /** The columns whose values {@link #delete()} takes, in order: the key columns, then the version column. */
+    public List<WarehouseColumn> deleteParameters() {
+        List<WarehouseColumn> out = new ArrayList<>();
+        table.keyColumns().forEach(k -> out.add(table.columns().get(table.indexOf(k))));
+        out.add(table.columns().get(table.indexOf(table.versionColumn())));
+        return out;
     }
 
     private List<String> updatable() {

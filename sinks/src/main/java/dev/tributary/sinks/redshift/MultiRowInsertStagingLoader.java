@@ -78,7 +78,8 @@ public final class MultiRowInsertStagingLoader implements StagingLoader {
         statement.executeUpdate();
     }
 
-    private static void bind(PreparedStatement statement, int index, SqlType type, Object value)
+    /** Binds one column value the way both dialects accept it (timestamps as text, cast in the SQL). */
+    static void bind(PreparedStatement statement, int index, SqlType type, Object value)
             throws SQLException {
         if (value == null) {
             statement.setNull(index, type.kind() == SqlType.Kind.TIMESTAMP ? java.sql.Types.VARCHAR : type.jdbcType());

@@ -13,6 +13,27 @@ public final class RowValidator {
 
     private RowValidator() {}
 
+    /**
+     * Why a delete's row cannot be used, or null if it passes: only its key and version columns are read, so only
+     * they are checked (its other columns may be null).
+     */
+    public static String problemWithDelete(WarehouseTable<?> table, Object[] row) {
+        List<WarehouseColumn> columns = table.columns();
+        if (row == null || row.length != columns.size()) {
+            return problemWith(table, row);
+        }
+        for (int i = 0; i < row.length; i++) {
+            WarehouseColumn column = columns.get(i);
+            if (table.isKey(column.name()) || column.name().equals(table.versionColumn())) {
+                String problem = problemWith(column, row[i]);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Why the row cannot be stored, or null if it passes. */
     public static String problemWith(WarehouseTable<?> table, Object[] row) {
         List<WarehouseColumn> columns = table.columns();
@@ -21,41 +42,44 @@ public final class RowValidator {
                     + " has " + columns.size() + " columns";
         }
         for (int i = 0; i < row.length; i++) {
-            WarehouseColumn column = columns.get(i);
-            Object value = row[i];
-            if (value == null) {
-                if (!column.nullable()) {
-                    return "column " + column.name() + " is NOT NULL but the value is null";
-                }
-                continue;
+            String problem = problemWith(columns.get(i), row[i]);
+            if (problem != null) {
+                return problem;
             }
-            SqlType type = column.type();
-            if (!type.javaType().isInstance(value)) {
-                return "column " + column.name() + " (" + type.ddl() + ") got a " + value.getClass().getName();
-            }
-            switch (type.kind()) {
-                case VARCHAR -> {
-                    String s = (String) value;
-                    if (s.indexOf('\u0000') >= 0) {
-                        return "column " + column.name() + " contains a NUL character (0x00)";
-                    }
-                    // a UTF-8 byte count is at least the char count, so short strings need no encoding
-                    if (s.length() * 3 > type.length()) {
-                        int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-                        if (bytes > type.length()) {
-                            return "column " + column.name() + " holds " + bytes + " bytes of UTF-8, more than "
-                                    + type.ddl();
-                        }
-                    }
+        }
+        return null;
+    }
+
+    private static String problemWith(WarehouseColumn column, Object value) {
+        if (value == null) {
+            return column.nullable() ? null : "column " + column.name() + " is NOT NULL but the value is null";
+        }
+        SqlType type = column.type();
+        if (!type.javaType().isInstance(value)) {
+            return "column " + column.name() + " (" + type.ddl() + ") got a " + value.getClass().getName();
+        }
+        switch (type.kind()) {
+            case VARCHAR -> {
+                String s = (String) value;
+                if (s.indexOf('\u0000') >= 0) {
+                    return "column " + column.name() + " contains a NUL character (0x00)";
                 }
-                case DOUBLE_PRECISION -> {
-                    double d = (Double) value;
-                    if (Double.isNaN(d) || Double.isInfinite(d)) {
-                        return "column " + column.name() + " is " + d + "; only finite numbers are stored";
+                // a UTF-8 byte count is at least the char count, so short strings need no encoding
+                if (s.length() * 3 > type.length()) {
+                    int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+                    if (bytes > type.length()) {
+                        return "column " + column.name() + " holds " + bytes + " bytes of UTF-8, more than "
+                                + type.ddl();
                     }
                 }
-                default -> { }
             }
+            case DOUBLE_PRECISION -> {
+                double d = (Double) value;
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    return "column " + column.name() + " is " + d + "; only finite numbers are stored";
+                }
+            }
+            default -> { }
         }
         return null;
     }

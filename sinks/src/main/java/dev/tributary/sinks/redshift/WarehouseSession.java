@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -91,6 +92,33 @@ final class WarehouseSession implements AutoCloseable {
             }
             c.commit();
             return merged;
+        });
+    }
+
+    /**
+     * Removes the rows of these deletes (at most one per key) whose stored version is lower, in one transaction.
+     *
+     * @return the number of rows removed (a replayed delete removes none)
+     */
+    int deleteBatch(MergeSql sql, List<Object[]> deletes)
+            throws Bisector.RowsRejected, IOException, InterruptedException {
+        List<WarehouseColumn> parameters = sql.deleteParameters();
+        int[] indexes = parameters.stream().mapToInt(c -> sql.table().indexOf(c.name())).toArray();
+        return withRetry("delete " + deletes.size() + " rows from " + sql.table().name(), c -> {
+            int removed = 0;
+            try (PreparedStatement delete = c.prepareStatement(sql.delete())) {
+                for (Object[] row : deletes) {
+                    for (int p = 0; p < indexes.length; p++) {
+                        MultiRowInsertStagingLoader.bind(delete, p + 1, parameters.get(p).type(), row[indexes[p]]);
+                    }
+                    delete.addBatch();
+                }
+                for (int n : delete.executeBatch()) {
+                    removed += Math.max(n, 0);
+                }
+            }
+            c.commit();
+            return removed;
         });
     }
 

@@ -26,6 +26,12 @@ public final class WarehouseTable<T> implements Serializable {
         Object get(T record);
     }
 
+    /** Tells a record that removes its key's row from one that writes it; serializable like the getters. */
+    @FunctionalInterface
+    public interface DeleteTest<T> extends Serializable {
+        boolean isDelete(T record);
+    }
+
     private final String name;
     private final Class<T> recordClass;
     private final List<WarehouseColumn> columns;
@@ -35,10 +41,11 @@ public final class WarehouseTable<T> implements Serializable {
     private final int[] keyIndexes;
     private final int versionIndex;
     private final boolean updatesOnly;
+    private final DeleteTest<T> deleteTest;
 
     private WarehouseTable(
             String name, Class<T> recordClass, List<WarehouseColumn> columns, List<String> keyColumns,
-            String versionColumn, boolean updatesOnly, RowExtractor<T> extractor) {
+            String versionColumn, boolean updatesOnly, DeleteTest<T> deleteTest, RowExtractor<T> extractor) {
         this.name = name;
         this.recordClass = recordClass;
         this.columns = List.copyOf(columns);
@@ -48,6 +55,7 @@ public final class WarehouseTable<T> implements Serializable {
         this.keyIndexes = keyColumns.stream().mapToInt(this::indexOf).toArray();
         this.versionIndex = versionColumn == null ? -1 : indexOf(versionColumn);
         this.updatesOnly = updatesOnly;
+        this.deleteTest = deleteTest;
     }
 
     public static <T> Builder<T> builder(String name, Class<T> recordClass) {
@@ -78,6 +86,16 @@ public final class WarehouseTable<T> implements Serializable {
     /** True when the sink only updates existing rows (see {@link Builder#updatesOnly()}). */
     public boolean isUpdatesOnly() {
         return updatesOnly;
+    }
+
+    /** True when some records of this table remove their key's row (see {@link Builder#deletedWhen}). */
+    public boolean hasDeletes() {
+        return deleteTest != null;
+    }
+
+    /** Whether this record removes its key's row rather than writing it. */
+    public boolean isDelete(T record) {
+        return deleteTest != null && deleteTest.isDelete(record);
     }
 
     public boolean isVersioned() {
@@ -136,6 +154,7 @@ public final class WarehouseTable<T> implements Serializable {
         private String versionColumn;
         private boolean immutable;
         private boolean updatesOnly;
+        private DeleteTest<T> deleteTest;
 
         private Builder(String name, Class<T> recordClass) {
             if (name == null || !name.matches("[a-z_][a-z0-9_]*")) {
@@ -190,6 +209,16 @@ public final class WarehouseTable<T> implements Serializable {
             return this;
         }
 
+        /**
+         * Records for which the test holds remove their key's row, if the stored row's version is lower than theirs;
+         * their other columns may be null. A versioned table only: the version keeps a replayed older write from
+         * undoing a newer delete within a batch, and a replayed older delete from removing a newer row.
+         */
+        public Builder<T> deletedWhen(DeleteTest<T> test) {
+            this.deleteTest = Objects.requireNonNull(test, "test");
+            return this;
+        }
+
         public WarehouseTable<T> build() {
             if (columns.isEmpty()) {
                 throw new IllegalStateException(name + ": no columns");
@@ -216,6 +245,9 @@ public final class WarehouseTable<T> implements Serializable {
             if (updatesOnly && versionColumn == null) {
                 throw new IllegalStateException(name + ": updatesOnly() needs a version(column) to guard the updates");
             }
+            if (deleteTest != null && (versionColumn == null || updatesOnly)) {
+                throw new IllegalStateException(name + ": deletedWhen() needs a version(column) and inserts");
+            }
             if (keyColumns.size() == columns.size()) {
                 throw new IllegalStateException(name + ": a table needs at least one non-key column");
             }
@@ -227,7 +259,8 @@ public final class WarehouseTable<T> implements Serializable {
                 }
                 return row;
             };
-            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, updatesOnly, extractor);
+            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, updatesOnly, deleteTest,
+                    extractor);
         }
 
         private WarehouseColumn requireNotNull(String column, String role) {

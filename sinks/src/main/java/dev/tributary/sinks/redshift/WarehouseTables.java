@@ -10,7 +10,9 @@ import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.AssetDelivery;
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
+import dev.tributary.events.ChangeOp;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.ObservationCount;
@@ -72,6 +74,26 @@ public final class WarehouseTables {
                     .column("updated_at", timestamp(), Customer::getUpdatedAt)
                     .key("customer_id")
                     .version("version")
+                    .build();
+
+    /**
+     * The same {@code customers} table, written from an operational database's change events (change data capture):
+     * an UPSERT writes the row, a DELETE removes it. The version is the change's log position, so a change Connect
+     * sends again is a no-op, and a delete removes only a row older than itself. Not in {@link #ALL}: a second
+     * writer of {@link #CUSTOMERS}, no table of its own. A deployment takes its customers from one source, this or
+     * {@code telemetry.customer}: log positions and a producer's versions do not compare.
+     */
+    public static final WarehouseTable<CustomerChange> CUSTOMER_CHANGES =
+            WarehouseTable.builder("customers", CustomerChange.class)
+                    .column("customer_id", varchar(128), CustomerChange::getCustomerId)
+                    .column("name", varchar(512), CustomerChange::getName)
+                    .nullableColumn("email", varchar(320), CustomerChange::getEmail)
+                    .nullableColumn("tier", varchar(64), CustomerChange::getTier)
+                    .column("version", bigint(), CustomerChange::getPosition)
+                    .column("updated_at", timestamp(), CustomerChange::getUpdatedAt)
+                    .key("customer_id")
+                    .version("version")
+                    .deletedWhen(c -> c.getOp() == ChangeOp.DELETE)
                     .build();
 
     public static final WarehouseTable<Trip> TRIPS =

@@ -86,12 +86,14 @@ final class WarehouseWriter<T> implements SinkWriter<T> {
                         String.valueOf(element).getBytes(StandardCharsets.UTF_8));
                 continue;
             }
-            String problem = RowValidator.problemWith(route.table(), row);
+            boolean delete = route.table().isDelete(element);
+            String problem = delete ? RowValidator.problemWithDelete(route.table(), row)
+                    : RowValidator.problemWith(route.table(), row);
             if (problem != null) {
                 deadLetter(route, row, INVALID_VALUE, route.table().name() + ": " + problem, null);
                 continue;
             }
-            route.batch().add(row);
+            route.batch().add(row, delete);
         }
         if (bufferedRows() >= config.batchSize()) {
             flushBuffers();
@@ -111,9 +113,17 @@ final class WarehouseWriter<T> implements SinkWriter<T> {
                 continue;
             }
             metrics.collapsed(route.table().name(), route.batch().collapsedCount());
+            List<Object[]> deletes = route.batch().drainDeletes();
             List<Object[]> rows = route.batch().drain();
             long start = System.nanoTime();
             try {
+                // a key is either deleted or written in one flush (KeyedBatch), so the two statements' order is free
+                if (!deletes.isEmpty()) {
+                    Bisector.writeIsolatingRejects(deletes,
+                            part -> metrics.deleted(route.table().name(), session.deleteBatch(route.sql(), part)),
+                            (row, reason) -> deadLetter(route, row, SINK_REJECTED,
+                                    route.table().name() + ": the warehouse refused the delete: " + reason, null));
+                }
                 Bisector.writeIsolatingRejects(rows,
                         part -> {
                             session.writeBatch(route.sql(), route.table(), part);

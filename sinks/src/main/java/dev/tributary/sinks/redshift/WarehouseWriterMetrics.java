@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The writer's metrics, under {@code <operator>.warehouse}: per table ({@code table=<name>})
- * {@code rowsWritten}, {@code rowsRejected}, {@code rowsCollapsed}; for the writer {@code batches},
+ * {@code rowsWritten}, {@code rowsRejected}, {@code rowsCollapsed}, {@code rowsDeleted} (rows a delete removed; a
+ * replayed delete removes none); for the writer {@code batches},
  * {@code retries}, {@code batchLatencyMillis} (histogram over the last 1000 batches) and {@code bufferedRows}.
  */
 final class WarehouseWriterMetrics implements WarehouseSession.Listener {
@@ -23,6 +24,7 @@ final class WarehouseWriterMetrics implements WarehouseSession.Listener {
     private final Map<String, Counter> written = new HashMap<>();
     private final Map<String, Counter> rejected = new HashMap<>();
     private final Map<String, Counter> collapsed = new HashMap<>();
+    private final Map<String, Counter> deleted = new HashMap<>();
     private final Counter batches;
     private final Counter retries;
     private final Histogram batchLatency;
@@ -35,6 +37,7 @@ final class WarehouseWriterMetrics implements WarehouseSession.Listener {
             written.put(table, t.counter("rowsWritten"));
             rejected.put(table, t.counter("rowsRejected"));
             collapsed.put(table, t.counter("rowsCollapsed"));
+            deleted.put(table, t.counter("rowsDeleted"));
         }
         this.batches = group.counter("batches");
         this.retries = group.counter("retries");
@@ -45,6 +48,10 @@ final class WarehouseWriterMetrics implements WarehouseSession.Listener {
     void written(String table, int rows) {
         written.get(table).inc(rows);
         writerGroup.getNumRecordsSendCounter().inc(rows);
+    }
+
+    void deleted(String table, int rows) {
+        deleted.get(table).inc(rows);
     }
 
     void rejected(String table) {

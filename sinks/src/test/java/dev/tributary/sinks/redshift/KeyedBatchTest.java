@@ -55,4 +55,27 @@ class KeyedBatchTest {
         assertThat(batch.isEmpty()).isTrue();
         assertThat(batch.collapsedCount()).isZero();
     }
+
+    @Test
+    void aDeleteCollapsesWithTheWritesOfItsKeyByVersion() {
+        KeyedBatch batch = new KeyedBatch(TestTables.VERSIONED);
+        batch.add(versioned("a", 1, "one"));
+        batch.add(versioned("a", 2, null), true);      // deleted after its write
+        batch.add(versioned("b", 3, null), true);
+        batch.add(versioned("b", 4, "again"));         // a new row after the delete
+        batch.add(versioned("c", 5, null), true);
+        batch.add(versioned("c", 4, "older"));         // a replayed older write does not undo the delete
+
+        assertThat(batch.drainDeletes()).extracting(r -> r[0] + "@" + r[1]).containsExactly("a@2", "c@5");
+        assertThat(batch.drain()).extracting(r -> r[0] + "@" + r[1] + ":" + r[2]).containsExactly("b@4:again");
+        assertThat(batch.isEmpty()).isTrue();
+    }
+
+    @Test
+    void rowsCannotBeDrainedWhileDeletesAreBuffered() {
+        KeyedBatch batch = new KeyedBatch(TestTables.VERSIONED);
+        batch.add(versioned("a", 1, null), true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(batch::drain).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("drainDeletes");
+    }
 }

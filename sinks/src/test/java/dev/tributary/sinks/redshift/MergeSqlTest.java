@@ -76,4 +76,30 @@ class MergeSqlTest {
                 .isEqualTo("INSERT INTO st (id, version, text, amount, at) VALUES"
                         + " (?, ?, ?, ?, CAST(? AS TIMESTAMP)), (?, ?, ?, ?, CAST(? AS TIMESTAMP))");
     }
+
+    @Test
+    void aDeleteRemovesOnlyARowOlderThanItselfInBothDialects() {
+        WarehouseTable<TestTables.Item> deletable = WarehouseTable.builder("items", TestTables.Item.class)
+                .column("id", SqlType.varchar(16), TestTables.Item::id)
+                .column("at", SqlType.timestamp(), TestTables.Item::at)
+                .nullableColumn("text", SqlType.varchar(8), TestTables.Item::text)
+                .key("id")
+                .version("at")
+                .deletedWhen(item -> item.text() == null)
+                .build();
+        for (WarehouseDialect dialect : WarehouseDialect.values()) {
+            MergeSql sql = new MergeSql(deletable, dialect);
+            assertThat(sql.delete()).isEqualTo("DELETE FROM items WHERE id = ? AND at < CAST(? AS TIMESTAMP)");
+            assertThat(sql.deleteParameters()).extracting(WarehouseColumn::name).containsExactly("id", "at");
+        }
+        assertThat(deletable.isDelete(new TestTables.Item("a", 1, null, null, null))).isTrue();
+        assertThat(deletable.isDelete(new TestTables.Item("a", 1, "x", null, null))).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MergeSql(TestTables.VERSIONED, WarehouseDialect.POSTGRESQL).delete())
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarehouseTable.builder("facts", TestTables.Item.class)
+                        .column("id", SqlType.varchar(16), TestTables.Item::id)
+                        .column("version", SqlType.bigint(), TestTables.Item::version)
+                        .key("id").immutable().deletedWhen(item -> true).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("deletedWhen");
+    }
 }

@@ -56,4 +56,15 @@ class RowValidatorTest {
     void rejectsARowOfTheWrongWidth() {
         assertThat(RowValidator.problemWith(TestTables.VERSIONED, new Object[] {"a"})).contains("1 values");
     }
+
+    @Test
+    void aDeleteIsCheckedOnItsKeyAndVersionOnly() {
+        Object[] customerGone = WarehouseTables.CUSTOMER_CHANGES.rowOf(dev.tributary.events.CustomerChange.newBuilder()
+                .setCustomerId("c-1").setOp(dev.tributary.events.ChangeOp.DELETE).setPosition(9)
+                .setUpdatedAt(java.time.Instant.EPOCH).build());
+        assertThat(RowValidator.problemWith(WarehouseTables.CUSTOMER_CHANGES, customerGone)).contains("name");
+        assertThat(RowValidator.problemWithDelete(WarehouseTables.CUSTOMER_CHANGES, customerGone)).isNull();
+        customerGone[0] = "x".repeat(129);
+        assertThat(RowValidator.problemWithDelete(WarehouseTables.CUSTOMER_CHANGES, customerGone)).contains("customer_id");
+    }
 }

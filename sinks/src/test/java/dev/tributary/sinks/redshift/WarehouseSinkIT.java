@@ -3,7 +3,9 @@ package dev.tributary.sinks.redshift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.events.ChangeOp;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.testing.StackEnv;
@@ -120,6 +122,72 @@ class WarehouseSinkIT {
         assertThat(db.count("SELECT count(*) FROM customers")).isEqualTo(customers + 1);
         // Redshift keeps a second row for a key (the tables enforce none): every version and replay left one row
         assertThat(db.duplicateKeys()).as("keys held by more than one row").isEmpty();
+    }
+
+    /**
+     * Change events as change data capture delivers them: in order per key (one Kafka partition per key), keys
+     * interleaved, every change sent twice (Connect resends after a crash), and deletes among them, some followed by
+     * a new row of the same key. Small batches, so a key's write and delete land in the same batch and in different
+     * ones. Then the second half is replayed: nothing changes.
+     */
+    @ParameterizedTest
+    @EnumSource(WarehouseDialect.class)
+    void changeEventsUpsertAndDeleteRowsAndAReplayChangesNothing(WarehouseDialect dialect) throws Exception {
+        TestDatabase db = TestDatabase.redshiftLike("it_changes_" + dialect.name().toLowerCase());
+        Random random = new Random(11);
+        List<List<CustomerChange>> histories = new ArrayList<>();
+        java.util.Map<String, CustomerChange> last = new java.util.HashMap<>();
+        long position = 1_000;
+        for (int c = 0; c < 200; c++) {
+            List<CustomerChange> history = new ArrayList<>();
+            int changes = 1 + random.nextInt(6);
+            for (int i = 0; i < changes; i++) {
+                boolean delete = i > 0 && random.nextInt(3) == 0;
+                history.add(change("s" + c, delete, position += 1 + random.nextInt(50), i));
+            }
+            histories.add(history);
+            last.put("s" + c, history.get(history.size() - 1));
+        }
+        List<CustomerChange> stream = new ArrayList<>(); // keys interleaved, each key's changes in order, each twice
+        for (boolean more = true; more; ) {
+            more = false;
+            for (List<CustomerChange> history : histories) {
+                if (!history.isEmpty()) {
+                    CustomerChange next = history.remove(0);
+                    stream.add(next);
+                    stream.add(next);
+                    more = true;
+                }
+            }
+        }
+        runChanges(db, dialect, stream, "changes-" + dialect);
+        List<String> expected = last.values().stream().filter(c -> c.getOp() == ChangeOp.UPSERT)
+                .map(c -> c.getCustomerId() + "|" + c.getName() + "|" + c.getPosition()).toList();
+        assertThat(expected.size()).as("the history deletes some customers and keeps others").isBetween(50, 199);
+        assertThat(db.rows("SELECT customer_id, name, version FROM customers")).containsExactlyInAnyOrderElementsOf(expected);
+
+        runChanges(db, dialect, stream.subList(stream.size() / 2, stream.size()), "changes-replay-" + dialect);
+        assertThat(db.rows("SELECT customer_id, name, version FROM customers")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(CollectingDeadLetters.delivered("changes-" + dialect)).isEmpty();
+        assertThat(db.duplicateKeys()).as("keys held by more than one row").isEmpty();
+    }
+
+    private static CustomerChange change(String id, boolean delete, long position, int step) {
+        CustomerChange.Builder b = CustomerChange.newBuilder().setCustomerId(id).setPosition(position)
+                .setUpdatedAt(T0.plusSeconds(step));
+        return delete ? b.setOp(ChangeOp.DELETE).build()
+                : b.setOp(ChangeOp.UPSERT).setName(id + "@" + position).setTier("gold").build();
+    }
+
+    private static void runChanges(TestDatabase db, WarehouseDialect dialect, List<CustomerChange> changes, String letters)
+            throws Exception {
+        StreamExecutionEnvironment env = env(2);
+        env.fromData(new AvroTypeInfo<>(CustomerChange.class), changes.toArray(CustomerChange[]::new))
+                .setParallelism(1).uid("changes").name("changes")
+                .keyBy(CustomerChange::getCustomerId)
+                .sinkTo(sink(db, dialect, letters, WarehouseTables.CUSTOMER_CHANGES).batchSize(37).build())
+                .uid("changes-warehouse").name("customer changes → warehouse");
+        env.execute(letters);
     }
 
     @ParameterizedTest
