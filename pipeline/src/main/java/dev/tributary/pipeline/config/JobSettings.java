@@ -88,6 +88,14 @@ public final class JobSettings implements Serializable {
             "telemetry.customer", "customer profiles (Customer)");
     public static final Setting<List<String>> TOPICS_TRIP = inputTopics("telemetry-trip", "telemetry.trip",
             "trips (Trip)");
+    /**
+     * Change data capture of an operational database's customers (Debezium's JSON change events). Off by default:
+     * a deployment without CDC has no such topic, and a Kafka source over a missing topic fails its job at start.
+     */
+    public static final Setting<List<String>> TOPICS_CUSTOMER_CHANGES = Setting.of("topics.customer-changes",
+            Parsers.optionalTopicNames(), "", "telemetry flow: topics of Debezium change events of a customers table"
+                    + " (bin/stack's connector writes shop.public.customers); inserts and updates upsert the warehouse's"
+                    + " customers row, deletes remove it (docs/cdc.md); comma-separated; empty: not read");
     public static final Setting<List<String>> TOPICS_OBSERVATIONS = inputTopics("observations",
             "observations.gbif,observations.obis,observations.idigbio",
             "occurrence streams (Observation), one topic per source");
@@ -286,7 +294,7 @@ public final class JobSettings implements Serializable {
             KAFKA_CHECK_REACHABLE, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
             KAFKA_SASL_PASSWORD, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             TOPIC_DEAD_LETTER, TOPIC_VALIDATED, TOPICS_ASSETS_ANNOUNCED, TOPICS_ASSETS_REQUESTED, TOPICS_HOVERBOARD,
-            TOPICS_CUSTOMER, TOPICS_TRIP, TOPICS_OBSERVATIONS,
+            TOPICS_CUSTOMER, TOPICS_CUSTOMER_CHANGES, TOPICS_TRIP, TOPICS_OBSERVATIONS,
             DECODE_MAX_PAYLOAD, DECODE_MAX_CLOCK_AHEAD,
             WAREHOUSE_JDBC_URL, WAREHOUSE_USER, WAREHOUSE_PASSWORD, WAREHOUSE_BATCH_SIZE, WAREHOUSE_FLUSH_INTERVAL,
             WAREHOUSE_MAX_RETRY,

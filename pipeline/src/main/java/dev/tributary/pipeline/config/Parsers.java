@@ -138,10 +138,15 @@ final class Parsers {
         };
     }
 
+    /** Zero or more comma-separated Kafka topic names (empty: an input that is not read). */
+    static ValueParser<List<String>> optionalTopicNames() {
+        return s -> list().parse(s).stream().map(t -> topicName().parse(t)).toList();
+    }
+
     /** One or more comma-separated Kafka topic names. */
     static ValueParser<List<String>> topicNames() {
         return s -> {
-            List<String> topics = list().parse(s).stream().map(t -> topicName().parse(t)).toList();
+            List<String> topics = optionalTopicNames().parse(s);
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("must name at least one topic");
             }

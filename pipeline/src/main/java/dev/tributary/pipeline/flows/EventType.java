@@ -5,6 +5,7 @@ import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.AssetDelivery;
 import dev.tributary.events.AssetRequest;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.Trip;
@@ -54,6 +55,13 @@ public record EventType<T extends SpecificRecordBase>(String name, Class<T> type
             TelemetryTypes.READING);
     public static final EventType<Customer> CUSTOMER = new EventType<>("customer",
             Customer.class, Customer::getCustomerId, JobSettings.TOPICS_CUSTOMER);
+    /**
+     * A customers table's changes from change data capture (Debezium JSON, not Tributary's own encoding: decoded by
+     * {@code DebeziumCustomerDecoder}). Read only when {@code topics.customer-changes} names topics; not in
+     * {@link #ALL}, the integration flow's types: it republishes Tributary's own events, not another system's log.
+     */
+    public static final EventType<CustomerChange> CUSTOMER_CHANGE = new EventType<>("customer-change",
+            CustomerChange.class, CustomerChange::getCustomerId, JobSettings.TOPICS_CUSTOMER_CHANGES);
     /** Trips are ordered per (hoverboard, customer) pair: the producers' partitioning contract. */
     public static final EventType<Trip> TRIP = new EventType<>("trip",
             Trip.class, t -> t.getHoverboardId() + "/" + t.getCustomerId(), JobSettings.TOPICS_TRIP);
@@ -81,6 +89,7 @@ public record EventType<T extends SpecificRecordBase>(String name, Class<T> type
             "asset-request", "assets",
             "hoverboard-reading", "telemetry",
             "customer", "telemetry",
+            "customer-change", "telemetry",
             "trip", "telemetry",
             "observation", "observations",
             "asset-broadcast", "edge",

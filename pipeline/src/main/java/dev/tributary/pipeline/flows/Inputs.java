@@ -1,9 +1,12 @@
 package dev.tributary.pipeline.flows;
 
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.cdc.DebeziumCustomerDecoder;
 import dev.tributary.operators.codec.CodecLimits;
 import dev.tributary.operators.codec.DeadLettersAside;
 import dev.tributary.operators.codec.RecordDecoder;
+import dev.tributary.operators.codec.SourceDecoder;
 import dev.tributary.operators.codec.ValidatorRegistry;
 import dev.tributary.operators.eventtime.DecodedEventTime;
 import dev.tributary.pipeline.config.JobSettings;
@@ -78,13 +81,18 @@ public final class Inputs {
                 .uid(type.name() + "-decoded").name("Dead letters aside: " + type.type().getSimpleName());
     }
 
-    private <T extends SpecificRecordBase> RecordDecoder<T> decoder(EventType<T> type, String uid) {
+    @SuppressWarnings("unchecked")
+    private <T extends SpecificRecordBase> SourceDecoder<T> decoder(EventType<T> type, String uid) {
         long maxPayload = settings.get(JobSettings.DECODE_MAX_PAYLOAD);
         CodecLimits defaults = CodecLimits.DEFAULTS;
         CodecLimits limits = new CodecLimits((int) Math.min(Integer.MAX_VALUE, maxPayload), defaults.maxNestingDepth(),
                 defaults.maxStringLength());
         ValidatorRegistry rules = ValidatorRegistry.of(Clock.systemUTC(), settings.get(JobSettings.DECODE_MAX_CLOCK_AHEAD),
                 ValidatorRegistry.DEFAULT_MAX_PAST);
+        if (type == EventType.CUSTOMER_CHANGE) { // another system's format: Debezium's change events
+            return (SourceDecoder<T>) new DebeziumCustomerDecoder(type.owner(), uid, limits,
+                    rules.forType(CustomerChange.class));
+        }
         return new RecordDecoder<>(type.type(), type.owner(), uid).withLimits(limits).withValidator(rules.forType(type.type()));
     }
 

@@ -2,11 +2,14 @@ package dev.tributary.pipeline.flows;
 
 import dev.tributary.events.Alert;
 import dev.tributary.events.Customer;
+import dev.tributary.events.CustomerChange;
 import dev.tributary.events.DeadLetter;
 import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Trip;
 import dev.tributary.operators.bundle.BundlingKeyedProcessOperator;
+import dev.tributary.operators.cdc.ChangedCustomers;
 import dev.tributary.operators.codec.AvroEventSerializer;
+import dev.tributary.operators.codec.AvroTypes;
 import dev.tributary.operators.telemetry.AlertRules;
 import dev.tributary.operators.telemetry.AlertThresholds;
 import dev.tributary.operators.telemetry.CustomerTripEnricher;
@@ -43,6 +46,8 @@ import java.util.function.Supplier;
  * telemetry.trip → decode → keyBy(customerId) ⋈ customers → CustomerTripEnricher
  *                → keyBy(hoverboardId) ⋈ ordered readings → HoverboardTripEnricher → keyBy(tripId) → warehouse trips
  * telemetry.customer → decode → keyBy(customerId) → warehouse customers (and the customer enricher)
+ * topics.customer-changes (Debezium, optional) → decode → keyBy(customerId) → warehouse customers (upsert or delete)
+ *                                                       → upserts as profiles → the customer enricher
  * </pre>
  *
  * <p><b>Late readings are stored, not dropped.</b> A reading whose seq the orderer already skipped as a gap (or
@@ -102,7 +107,7 @@ public final class TelemetryFlow implements FlowGraph {
         TripEnrichmentConfig enrichment = enrichmentConfig(settings);
         DataStream<Trip> enriched = trips
                 .keyBy(Trip::getCustomerId)
-                .connect(customerRecords.keyBy(Customer::getCustomerId))
+                .connect(withChangedCustomers(context, customerRecords).keyBy(Customer::getCustomerId))
                 .process(new CustomerTripEnricher(enrichment), TelemetryTypes.TRIP)
                 .uid(FLOW + "-trip-customer").name("Enrich trips with customers")
                 .keyBy(Trip::getHoverboardId)
@@ -113,6 +118,23 @@ public final class TelemetryFlow implements FlowGraph {
                 FLOW, FLOW + "-trips-warehouse", "trips → warehouse", List.of(WarehouseTables.TRIPS));
 
         return List.of();
+    }
+
+    /**
+     * With {@code topics.customer-changes} set, an operational database's customers arrive as change events too:
+     * they upsert and delete the warehouse's rows (through a sink of their own: the profiles' sink must not write
+     * them again, or it could re-insert a row the changes deleted), and their latest profiles join the trip
+     * enricher's customers.
+     */
+    private static DataStream<Customer> withChangedCustomers(FlowContext context, DataStream<Customer> customers) {
+        if (context.settings().get(JobSettings.TOPICS_CUSTOMER_CHANGES).isEmpty()) {
+            return customers;
+        }
+        DataStream<CustomerChange> changes = context.inputs().records(EventType.CUSTOMER_CHANGE);
+        context.toWarehouse(changes.keyBy(CustomerChange::getCustomerId), FLOW, FLOW + "-customer-changes-warehouse",
+                "customer changes → warehouse", List.of(WarehouseTables.CUSTOMER_CHANGES));
+        return customers.union(changes.flatMap(new ChangedCustomers(), AvroTypes.of(Customer.class))
+                .uid(FLOW + "-changed-customers").name("Customer changes to profiles"));
     }
 
     /**

@@ -1,7 +1,16 @@
 package dev.tributary.pipeline.cdc;
 
 import dev.tributary.pipeline.Await;
+import dev.tributary.pipeline.FreshTopics;
 import dev.tributary.pipeline.StackCommand;
+import dev.tributary.pipeline.TestEnvironments;
+import dev.tributary.pipeline.TributaryJob;
+import dev.tributary.pipeline.WarehouseTestSchema;
+import dev.tributary.pipeline.config.JobSettings;
+import dev.tributary.pipeline.flows.FlowContext;
+import dev.tributary.pipeline.flows.TelemetryFlowIT;
+import dev.tributary.pipeline.io.KafkaSources;
+import dev.tributary.pipeline.io.TributarySinks;
 import dev.tributary.testing.StackEnv;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +20,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.net.URI;
@@ -27,6 +41,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,15 +53,21 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Change data capture on the stack's real servers: Debezium's PostgreSQL connector on the stack's Kafka Connect
- * worker reads the shop database's {@code customers}. A connector of this test's own (its own slot and topic)
- * first snapshots the 100 customers already there, then streams 400 inserts, updates and deletes made while the
- * Connect worker is restarted. Every customer's every version arrives, in order, and each one's last event is
- * its final state (a delete: a {@code d} event and a tombstone).
+ * Change data capture on the stack's real servers, end to end: Debezium's PostgreSQL connector on the stack's Kafka
+ * Connect worker reads the shop database's {@code customers}, and the telemetry flow (on a MiniCluster) reads its
+ * change events into the warehouse. A connector of this test's own (its own slot and topic) first snapshots the 100
+ * customers already there; the job starts on the snapshot; then 400 inserts, updates and deletes are made while the
+ * Connect worker is restarted. Every customer's every version arrives in Kafka, in order, and each one's last event
+ * is its final state (a delete: a {@code d} event and a tombstone); and the warehouse's {@code customers} ends equal
+ * to the shop's, row for row, with the deleted customers gone.
  *
  * <p>The restart runs {@code TRIBUTARY_CONNECT_RESTART_CMD} (default {@code bin/stack restart connect}).
  */
 class ShopChangeCaptureIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -77,8 +98,11 @@ class ShopChangeCaptureIT {
                 insert.executeBatch();
             }
             register(connector, topicPrefix, slot);
+            WarehouseTestSchema warehouse = WarehouseTestSchema.redshiftLike("it_cdc_" + run);
+            JobClient job = null;
             try {
                 awaitEvents(topic, prefix, events -> lastByKey(events).size() >= CUSTOMERS, "the snapshot of " + CUSTOMERS + " customers");
+                job = telemetryJob(topic, warehouse, run); // from the earliest offset: the snapshot, then the changes
 
                 // changes go on while the worker restarts
                 CompletableFuture<Void> changes = CompletableFuture.runAsync(() -> change(shop, prefix, versions));
@@ -117,13 +141,49 @@ class ShopChangeCaptureIT {
                 });
                 System.out.printf("cdc: %d events for %d customers (%d snapshot reads), across a Connect restart%n",
                         events.size(), versionsSeen.size(), snapshot);
+
+                // the warehouse ends as the shop is: every row's last values, the deleted ones gone
+                String rows = "SELECT customer_id || '|' || name || '|' || coalesce(email, '-') || '|' || coalesce(tier, '-')"
+                        + " FROM customers WHERE customer_id LIKE '" + prefix + "%'";
+                List<String> shopRows = rows(shop, rows);
+                Await.until("the warehouse's customers equal the shop's", Duration.ofMinutes(2),
+                        () -> new HashSet<>(warehouse.rows(rows)).equals(new HashSet<>(shopRows)));
+                assertThat(warehouse.rows(rows)).containsExactlyInAnyOrderElementsOf(shopRows);
+                long deleted = versionsSeen.keySet().stream().filter(id -> !versions.containsKey(id)).count();
+                assertThat(deleted).as("customers the changes deleted").isPositive();
+                assertThat(warehouse.duplicateKeys()).as("keys held by more than one row").isEmpty();
+                System.out.printf("cdc: the warehouse holds the shop's %d customers; %d deleted ones are gone%n",
+                        shopRows.size(), deleted);
             } finally {
+                if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
+                    job.cancel().get();
+                }
                 unregister(connector, slot);
                 try (Statement s = shop.createStatement()) {
                     s.executeUpdate("DELETE FROM customers WHERE customer_id LIKE '" + prefix + "%'");
                 }
             }
         }
+    }
+
+    /** The telemetry flow reading this run's change topic into a warehouse schema of its own. */
+    private static JobClient telemetryJob(String topic, WarehouseTestSchema warehouse, String run) throws Exception {
+        Map<String, String> raw = TelemetryFlowIT.telemetryOnTheStack(FreshTopics.create(2), warehouse, "devices-it-cdc-" + run);
+        raw.put("topics.customer-changes", topic);
+        JobSettings settings = WarehouseTestSchema.parse(raw);
+        StreamExecutionEnvironment env = TestEnvironments.withRestarts(3);
+        TributaryJob.build(new FlowContext(env, settings, new KafkaSources(settings), new TributarySinks(settings)));
+        return env.executeAsync("shop-cdc-it");
+    }
+
+    private static List<String> rows(Connection c, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /** CHANGES random updates (version + 1), deletes and new customers, one transaction each, a few ms apart. */

@@ -68,7 +68,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * point {@code TRIBUTARY_PG_URL}/{@code _USER}/{@code _PASSWORD} and that command at a private PostgreSQL when
  * others share the stack.
  */
-class TelemetryFlowIT {
+public class TelemetryFlowIT {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -189,7 +189,7 @@ class TelemetryFlowIT {
     }
 
     /** The telemetry flow alone, writing to the stack's warehouse (the given schema) and search server. */
-    static Map<String, String> telemetryOnTheStack(FreshTopics topics, WarehouseTestSchema warehouse, String devicesIndex) {
+    public static Map<String, String> telemetryOnTheStack(FreshTopics topics, WarehouseTestSchema warehouse, String devicesIndex) {
         Map<String, String> raw = new LinkedHashMap<>(topics.settings());
         raw.put("flows", "telemetry");
         raw.putAll(warehouse.jobSettings());
