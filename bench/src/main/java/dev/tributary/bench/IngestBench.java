@@ -142,19 +142,21 @@ public final class IngestBench {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(topic); // metadata before the clock starts, as the service has it after warm-up
             AtomicInteger failed = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
             long start = System.nanoTime();
             for (int i = 0; i < values.size(); i++) {
                 byte[] key = readings.get(i).getDeviceId().toString().getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(topic, key, values.get(i)), (m, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
                     }
                 });
             }
             producer.flush();
             long took = System.nanoTime() - start;
             if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " records failed");
+                throw new IllegalStateException(failed.get() + " records failed", firstFailure.get());
             }
             return took;
         }
