@@ -1,107 +1,126 @@
 package dev.tributary.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * The query API over the processed zone: a JDK HttpServer answering JSON. Routes (GET only):
+ * The query API over the processed zone, on Javalin (Jetty), answering JSON. Routes (GET and HEAD):
  * {@code /observations/counts}, {@code /observations/windows[/<id>]}, {@code /devices/<id>}, {@code /assets/<id>},
- * {@code /catalog}, {@code /health}. Errors are JSON {@code {"error": "..."}} with 400 (bad parameter, named),
- * 404, 405, 503 (warehouse or search server unavailable) or 504 (timed out).
+ * {@code /catalog}, {@code /alerts}, {@code /health}, {@code /openapi.json} (the OpenAPI description of them all), and the HQ console
+ * page at {@code /console/}. Errors are JSON {@code {"error": "..."}} with 400 (bad parameter, named), 404, 405,
+ * 503 (warehouse or search server unavailable) or 504 (timed out).
  */
 public final class QueryServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(QueryServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int THREADS = 8;
+    private static final String APPLICATION_JSON = "application/json; charset=utf-8";
+    private static final String ANSWERED = "tributary.answered";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Warehouse warehouse;
+    private final Javalin app;
 
-    private QueryServer(QuerySettings settings) throws IOException {
-        Warehouse warehouse = new Warehouse(settings.pgUrl(), settings.pgUser(), settings.pgPassword(), settings.timeout());
+    private QueryServer(QuerySettings settings) {
+        this.warehouse = new Warehouse(settings.pgUrl(), settings.pgUser(), settings.pgPassword(), settings.timeout());
         SearchIndex search = new SearchIndex(settings.esUrl(), settings.timeout());
-        endpoints.put("/observations/", new ObservationsEndpoint(warehouse));
-        endpoints.put("/devices/", new DevicesEndpoint(warehouse, search, settings.devicesIndex()));
-        endpoints.put("/assets/", new AssetsEndpoint(warehouse));
-        endpoints.put("/catalog", new CatalogEndpoint(search, settings.catalogIndex()));
-        endpoints.put("/health", (rest, query) -> Map.of("status", "ok"));
-        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
-        executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "query-api");
-            t.setDaemon(true);
-            return t;
+        Endpoint observations = new ObservationsEndpoint(warehouse);
+        Endpoint devices = new DevicesEndpoint(warehouse, search, settings.devicesIndex());
+        Endpoint assets = new AssetsEndpoint(warehouse);
+        Endpoint catalog = new CatalogEndpoint(search, settings.catalogIndex());
+        Endpoint alerts = new AlertsEndpoint(warehouse);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.prefer405over404 = true;
+            resource(config.routes, "/observations/<rest>", "/observations/", observations);
+            resource(config.routes, "/devices/<rest>", "/devices/", devices);
+            resource(config.routes, "/assets/<rest>", "/assets/", assets);
+            resource(config.routes, "/catalog", "/catalog", catalog);
+            resource(config.routes, "/alerts", "/alerts", alerts);
+            resource(config.routes, "/health", "/health", (rest, query) -> Map.of("status", "ok"));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType(APPLICATION_JSON).result(openApi()));
+            // the HQ console: a static page that reads this API from the browser (no build step, no CDN)
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/console";
+                files.directory = "/query/console";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-store");
+            });
+            config.routes.get("/", ctx -> ctx.redirect("/console/"));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ANSWERED) == null) { // no route: not an endpoint's own 404 (e.g. no such device)
+                    answer(ctx, 404, Map.of("error", "no such resource: " + ctx.path() + " (try /observations/counts?by=kingdom, "
+                            + "/observations/windows, /devices/<id>, /assets/<id>, /catalog?q=, /alerts, /openapi.json, /console/)"));
+                }
+            });
+            config.routes.error(405, ctx -> answer(ctx, 405,
+                    Map.of("error", "method " + ctx.method() + " not allowed: this API is read-only (GET)")));
+            config.routes.exception(ApiError.class, (e, ctx) -> answer(ctx, e.status(), Map.of("error", e.getMessage())));
+            config.routes.exception(Warehouse.WarehouseUnavailable.class, (e, ctx) -> {
+                LOG.warn("warehouse query for {} failed: {}", ctx.path(), e.getCause() == null ? e : e.getCause().toString());
+                answer(ctx, 503, Map.of("error", "the warehouse is unavailable"));
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                answer(ctx, 500, Map.of("error", "internal error"));
+            });
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+    }
+
+    /** GET and HEAD of an endpoint: {@code rest} is the raw path after {@code prefix}, percent-decoded here. */
+    private static void resource(io.javalin.router.JavalinDefaultRoutingApi routes, String path, String prefix, Endpoint endpoint) {
+        io.javalin.http.Handler handler = ctx -> {
+            // the raw path, not Javalin's decoded path parameter: a '+' in an id stays a '+'
+            String rawPath = ctx.req().getRequestURI();
+            String rest = rawPath.length() > prefix.length() ? rawPath.substring(prefix.length()) : "";
+            answer(ctx, 200, endpoint.get(decodePath(rest), ctx.queryString()));
+        };
+        routes.get(path, handler);
+        routes.head(path, handler);
     }
 
     /** Starts a server; port 0 picks a free port (see {@link #port()}). */
-    public static QueryServer start(QuerySettings settings) throws IOException {
+    public static QueryServer start(QuerySettings settings) {
         QueryServer s = new QueryServer(settings);
-        s.server.start();
+        s.app.start(settings.host(), settings.port());
+        LOG.info("query: listening on http://{}:{} (console at /console/), warehouse {}, search {}", settings.host(),
+                s.port(), settings.pgUrl(), settings.esUrl());
         return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return app.port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        int status = 200;
-        Object body;
+    /** The OpenAPI description of every endpoint (a resource of this module; {@code QueryOpenApiTest} keeps it true). */
+    static byte[] openApi() throws IOException {
+        try (InputStream in = QueryServer.class.getResourceAsStream("/query/openapi.json")) {
+            if (in == null) {
+                throw new IOException("query/openapi.json is missing from the classpath");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static void answer(Context ctx, int status, Object body) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
         try {
-            body = route(exchange);
-        } catch (ApiError e) {
-            status = e.status();
-            body = Map.of("error", e.getMessage());
-        } catch (Warehouse.WarehouseUnavailable e) {
-            LOG.log(System.Logger.Level.WARNING, "warehouse query failed", e);
-            status = 503;
-            body = Map.of("error", "the warehouse is unavailable");
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "request " + exchange.getRequestURI().getRawPath() + " failed", e);
-            status = 500;
-            body = Map.of("error", "internal error");
+            ctx.status(status).contentType(APPLICATION_JSON).header("Cache-Control", "no-store")
+                    .result(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            if (!head) {
-                out.write(bytes);
-            }
-        }
-    }
-
-    private Object route(HttpExchange exchange) {
-        String method = exchange.getRequestMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            throw ApiError.methodNotAllowed(method);
-        }
-        String rawPath = exchange.getRequestURI().getRawPath();
-        for (Map.Entry<String, Endpoint> e : endpoints.entrySet()) {
-            String prefix = e.getKey();
-            if (rawPath.startsWith(prefix)) {
-                return e.getValue().get(decodePath(rawPath.substring(prefix.length())), exchange.getRequestURI().getRawQuery());
-            }
-        }
-        throw ApiError.notFound("no such resource: " + rawPath + " (try /observations/counts?by=kingdom, "
-                + "/observations/windows, /devices/<id>, /assets/<id>, /catalog?q=)");
     }
 
     private static String decodePath(String raw) {
@@ -115,7 +134,7 @@ public final class QueryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        app.stop();
+        warehouse.close();
     }
 }

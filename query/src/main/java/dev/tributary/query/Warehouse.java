@@ -1,7 +1,9 @@
 package dev.tributary.query;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -19,37 +21,49 @@ import java.util.Properties;
 
 /**
  * Read-only access to the warehouse: every query is a prepared statement with bound parameters (user input never
- * becomes SQL text), on a read-only connection, with connect, socket and statement timeouts. A connection per
- * request keeps the service stateless; the API answers a handful of small aggregate queries per request.
+ * becomes SQL text), on a read-only connection from a pool (HikariCP: a request no longer pays a TCP and TLS
+ * handshake and a login), with connect, socket and statement timeouts. The pool starts empty and does not fail
+ * the service's start when the warehouse is down: those requests answer 503 until it is back.
  */
-final class Warehouse {
+final class Warehouse implements AutoCloseable {
+
+    /** Enough for the API's handful of small queries per request at the service's request concurrency. */
+    static final int POOL_SIZE = 4;
 
     /** PostgreSQL: the table does not exist (yet) — a flow that has written nothing is an empty answer. */
     private static final String UNDEFINED_TABLE = "42P01";
     /** PostgreSQL: statement cancelled by statement_timeout / setQueryTimeout. */
     private static final String QUERY_CANCELED = "57014";
 
-    private final String url;
-    private final Properties properties;
+    private final HikariDataSource pool;
     private final int timeoutSeconds;
 
     Warehouse(String url, String user, String password, Duration timeout) {
-        this.url = url;
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
-        this.properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        Properties driver = new Properties();
+        driver.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
         // the socket timeout is the last resort behind the statement timeout, so it is a bit longer
-        properties.setProperty("socketTimeout", Integer.toString(timeoutSeconds + 5));
-        properties.setProperty("readOnly", "true");
-        properties.setProperty("ApplicationName", "tributary-query");
+        driver.setProperty("socketTimeout", Integer.toString(timeoutSeconds + 5));
+        driver.setProperty("ApplicationName", "tributary-query");
+        // read-only enforced by the server even in autocommit (pgjdbc applies setReadOnly only to transactions)
+        driver.setProperty("readOnlyMode", "always");
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tributary-query-warehouse");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setDataSourceProperties(driver);
+        config.setReadOnly(true);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(timeout.toMillis());
+        config.setInitializationFailTimeout(-1); // start without the warehouse; answer 503 while it is away
+        this.pool = new HikariDataSource(config);
     }
 
     /** Rows as column label → value (timestamps as ISO-8601 UTC text: the warehouse stores UTC wall-clock time). */
     List<Map<String, Object>> query(String sql, Object... parameters) {
-        try (Connection c = DriverManager.getConnection(url, properties)) {
-            c.setReadOnly(true);
+        try (Connection c = pool.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(timeoutSeconds);
                 for (int i = 0; i < parameters.length; i++) {
@@ -84,6 +98,11 @@ final class Warehouse {
             rows.add(row);
         }
         return rows;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** The warehouse could not be reached or refused the query; the cause is logged, never shown to clients. */

@@ -28,6 +28,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -209,6 +213,50 @@ class QueryApiIT {
         assertThat(values(ok("/catalog?contentType=video%2Fmp4").get("items"), "originalName"))
                 .containsExactly("Video of a trip");
         assertThat(ok("/catalog").get("total").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void recentAlertsAcrossDevicesBySeverity() throws Exception {
+        JsonNode all = ok("/alerts");
+        assertThat(all.path("alerts")).hasSize(1);
+        assertThat(all.at("/alerts/0/alertId").asText()).isEqualTo("hb-1/FAILURE_PATTERN/3");
+        assertThat(all.at("/alerts/0/deviceId").asText()).isEqualTo("hb-1");
+        assertThat(ok("/alerts?severity=WARNING&kind=FAILURE_PATTERN").path("alerts")).hasSize(1);
+        assertThat(ok("/alerts?severity=CRITICAL").path("alerts")).isEmpty();
+        assertBadRequest("/alerts?severity=LOUD", "severity");
+        assertBadRequest("/alerts?kind=x'%20OR%201=1", "kind");
+    }
+
+    /**
+     * The HQ console in a real browser (Debian's headless Chromium driven by Selenium): the chart of observations per
+     * kingdom over the latest windows and the alert list show what the fixtures hold. A screenshot goes to
+     * {@code target/screenshots/hq-console.png}.
+     */
+    @Test
+    void theHqConsoleShowsTheCountsChartAndTheAlertsInABrowser() throws Exception {
+        WebDriver browser = Browser.headless();
+        try {
+            browser.get("http://127.0.0.1:" + server.port() + "/");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(d -> d.findElements(By.cssSelector("#counts-chart rect.bar")).size() == 3);
+            List<String> bars = browser.findElements(By.cssSelector("#counts-chart rect.bar")).stream()
+                    .map(bar -> bar.getDomAttribute("data-kingdom") + "=" + bar.getDomAttribute("data-observations")).toList();
+            // both fixture windows summed, most observed first
+            assertThat(bars).containsExactly("Plantae=6", "Animalia=5", "Fungi=1");
+            int plantae = Integer.parseInt(browser.findElement(By.cssSelector("rect[data-kingdom='Plantae']")).getDomAttribute("width"));
+            int fungi = Integer.parseInt(browser.findElement(By.cssSelector("rect[data-kingdom='Fungi']")).getDomAttribute("width"));
+            assertThat(plantae).as("bars scale with the counts").isGreaterThan(5 * fungi);
+            assertThat(browser.findElement(By.id("counts-range")).getText()).contains("2 windows", "2026-11-21T22:00:00Z");
+
+            wait.until(d -> !d.findElements(By.cssSelector("#alerts tbody tr")).isEmpty());
+            WebElement alert = browser.findElement(By.cssSelector("#alerts tbody tr"));
+            assertThat(alert.getDomAttribute("data-alert-id")).isEqualTo("hb-1/FAILURE_PATTERN/3");
+            assertThat(alert.getText()).contains("hb-1", "FAILURE_PATTERN", "WARNING", "error E42 repeated");
+            assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+            Browser.screenshot(browser, "hq-console.png");
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test
