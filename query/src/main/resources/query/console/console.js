@@ -72,10 +72,24 @@ async function drawAlerts() {
   document.getElementById("alerts-empty").hidden = alerts.length > 0;
 }
 
+async function drawDeadLetters() {
+  const letters = (await api("/dead-letters?limit=10")).deadLetters;
+  const rows = document.querySelector("#dead-letters tbody");
+  rows.replaceChildren(...letters.map(l => {
+    const tr = document.createElement("tr");
+    const reason = text("td", l.reason);
+    reason.prepend(text("strong", l.reasonCode || "UNDECODABLE"), document.createElement("br"));
+    const source = l.sourceTopic == null ? "" : `${l.sourceTopic} [${l.sourcePartition}] @ ${l.sourceOffset}`;
+    tr.append(text("td", l.failedAt), text("td", l.flow), reason, text("td", source));
+    return tr;
+  }));
+  document.getElementById("dead-letters-empty").hidden = letters.length > 0;
+}
+
 async function refresh() {
   const error = document.getElementById("error");
   try {
-    await Promise.all([drawCounts(), drawAlerts()]);
+    await Promise.all([drawCounts(), drawAlerts(), drawDeadLetters()]);
     error.hidden = true;
     document.getElementById("updated").textContent = `updated ${new Date().toISOString()}`;
   } catch (e) {

@@ -8,9 +8,6 @@ public final class QueryMain {
     private QueryMain() {}
 
     public static void main(String[] args) throws Exception {
-        // the JDK server's own limits on a slow client (read at its class initialisation, so set first)
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
         QuerySettings settings;
         try {
             settings = QuerySettings.from(System.getenv(), args);

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The query API over the processed zone, on Javalin (Jetty), answering JSON. Routes (GET and HEAD):
  * {@code /observations/counts}, {@code /observations/windows[/<id>]}, {@code /devices/<id>}, {@code /assets/<id>},
- * {@code /catalog}, {@code /alerts}, {@code /health}, {@code /openapi.json} (the OpenAPI description of them all), and the HQ console
+ * {@code /catalog}, {@code /alerts}, {@code /dead-letters}, {@code /health}, {@code /openapi.json} (the OpenAPI description of them all), and the HQ console
  * page at {@code /console/}. Errors are JSON {@code {"error": "..."}} with 400 (bad parameter, named), 404, 405,
  * 503 (warehouse or search server unavailable) or 504 (timed out).
  */
@@ -30,6 +30,7 @@ public final class QueryServer implements AutoCloseable {
     private static final String ANSWERED = "tributary.answered";
 
     private final Warehouse warehouse;
+    private final DeadLetterTail deadLetters;
     private final Javalin app;
 
     private QueryServer(QuerySettings settings) {
@@ -40,6 +41,8 @@ public final class QueryServer implements AutoCloseable {
         Endpoint assets = new AssetsEndpoint(warehouse);
         Endpoint catalog = new CatalogEndpoint(search, settings.catalogIndex());
         Endpoint alerts = new AlertsEndpoint(warehouse);
+        this.deadLetters = new DeadLetterTail(settings.kafkaBootstrap(), settings.deadLetterTopic(), settings.timeout());
+        Endpoint letters = new DeadLettersEndpoint(deadLetters);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -48,6 +51,7 @@ public final class QueryServer implements AutoCloseable {
             resource(config.routes, "/assets/<rest>", "/assets/", assets);
             resource(config.routes, "/catalog", "/catalog", catalog);
             resource(config.routes, "/alerts", "/alerts", alerts);
+            resource(config.routes, "/dead-letters", "/dead-letters", letters);
             resource(config.routes, "/health", "/health", (rest, query) -> Map.of("status", "ok"));
             config.routes.get("/openapi.json", ctx -> ctx.contentType(APPLICATION_JSON).result(openApi()));
             // the HQ console: a static page that reads this API from the browser (no build step, no CDN)
@@ -61,7 +65,7 @@ public final class QueryServer implements AutoCloseable {
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ANSWERED) == null) { // no route: not an endpoint's own 404 (e.g. no such device)
                     answer(ctx, 404, Map.of("error", "no such resource: " + ctx.path() + " (try /observations/counts?by=kingdom, "
-                            + "/observations/windows, /devices/<id>, /assets/<id>, /catalog?q=, /alerts, /openapi.json, /console/)"));
+                            + "/observations/windows, /devices/<id>, /assets/<id>, /catalog?q=, /alerts, /dead-letters, /openapi.json, /console/)"));
                 }
             });
             config.routes.error(405, ctx -> answer(ctx, 405,
@@ -136,5 +140,6 @@ public final class QueryServer implements AutoCloseable {
     public void close() {
         app.stop();
         warehouse.close();
+        deadLetters.close();
     }
 }

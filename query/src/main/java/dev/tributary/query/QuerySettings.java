@@ -11,9 +11,25 @@ import java.util.Map;
  * @param timeout    per warehouse statement and per search request
  */
 public record QuerySettings(String host, int port, String pgUrl, String pgUser, String pgPassword, String esUrl,
-                            String devicesIndex, String catalogIndex, Duration timeout) {
+                            String devicesIndex, String catalogIndex, Duration timeout, String kafkaBootstrap,
+                            String deadLetterTopic) {
 
     public static final int DEFAULT_PORT = 8090;
+    public static final String DEFAULT_KAFKA = "127.0.0.1:9092";
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "pipeline.dead-letter";
+
+    /** With the local stack's Kafka and the job's default dead-letter topic. */
+    public QuerySettings(String host, int port, String pgUrl, String pgUser, String pgPassword, String esUrl,
+                         String devicesIndex, String catalogIndex, Duration timeout) {
+        this(host, port, pgUrl, pgUser, pgPassword, esUrl, devicesIndex, catalogIndex, timeout, DEFAULT_KAFKA,
+                DEFAULT_DEAD_LETTER_TOPIC);
+    }
+
+    /** The same settings reading dead letters from this Kafka topic. */
+    public QuerySettings withKafka(String bootstrap, String topic) {
+        return new QuerySettings(host, port, pgUrl, pgUser, pgPassword, esUrl, devicesIndex, catalogIndex, timeout,
+                bootstrap, topic);
+    }
 
     public QuerySettings {
         if (port < 0 || port > 65535) {
@@ -32,12 +48,16 @@ public record QuerySettings(String host, int port, String pgUrl, String pgUser, 
     public String toString() {
         return "QuerySettings[host=" + host + ", port=" + port + ", pgUrl=" + pgUrl + ", pgUser=" + pgUser
                 + ", esUrl=" + esUrl + ", devicesIndex=" + devicesIndex + ", catalogIndex=" + catalogIndex
-                + ", timeout=" + timeout + "]";
+                + ", timeout=" + timeout + ", kafka=" + kafkaBootstrap + ", deadLetterTopic=" + deadLetterTopic + "]";
     }
 
-    /** From the environment, overridden by {@code --host --port --devices-index --catalog-index --timeout-seconds}. */
+    /**
+     * From the environment, overridden by {@code --host --port --devices-index --catalog-index --timeout-seconds
+     * --dead-letter-topic}.
+     */
     public static QuerySettings from(Map<String, String> env, String[] args) {
-        Map<String, String> a = Arguments.parse(args, "host", "port", "devices-index", "catalog-index", "timeout-seconds");
+        Map<String, String> a = Arguments.parse(args, "host", "port", "devices-index", "catalog-index", "timeout-seconds",
+                "dead-letter-topic");
         return new QuerySettings(
                 a.getOrDefault("host", env.getOrDefault("TRIBUTARY_QUERY_HOST", "127.0.0.1")),
                 Arguments.integer("port", a.getOrDefault("port", env.getOrDefault("TRIBUTARY_QUERY_PORT", "" + DEFAULT_PORT))),
@@ -47,7 +67,9 @@ public record QuerySettings(String host, int port, String pgUrl, String pgUser, 
                 env.getOrDefault("TRIBUTARY_ES_URL", "http://127.0.0.1:9200"),
                 a.getOrDefault("devices-index", "devices"),
                 a.getOrDefault("catalog-index", "catalog"),
-                Duration.ofSeconds(Arguments.integer("timeout-seconds", a.getOrDefault("timeout-seconds", "10"))));
+                Duration.ofSeconds(Arguments.integer("timeout-seconds", a.getOrDefault("timeout-seconds", "10"))),
+                env.getOrDefault("TRIBUTARY_KAFKA_BOOTSTRAP", DEFAULT_KAFKA),
+                a.getOrDefault("dead-letter-topic", DEFAULT_DEAD_LETTER_TOPIC));
     }
 
     /** {@code --name value} pairs; anything else is an error that names the argument. */

@@ -28,6 +28,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import dev.tributary.events.DeadLetter;
+import dev.tributary.operators.codec.DeadLetters;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -50,6 +58,7 @@ class QueryApiIT {
     private static final String SCHEMA = "query_it_" + SUFFIX;
     private static final String DEVICES = "devices-query-it-" + SUFFIX;
     private static final String CATALOG = "catalog-query-it-" + SUFFIX;
+    private static final String DEAD_LETTERS = "dead-letter-query-it-" + SUFFIX;
     private static final String W1 = "2026-11-21T22:00:00Z/PT2M";
     private static final String W2 = "2026-11-21T22:02:00Z/PT2M";
 
@@ -103,9 +112,10 @@ class QueryApiIT {
         catalogDoc("tributary/assets/sha256/cd34", "Video of a trip", "video/mp4", 3_000);
         catalogDoc("tributary/assets/sha256/ef56", "Photo of a fox", "image/png", 4_000);
 
+        deadLetters();
         server = QueryServer.start(new QuerySettings("127.0.0.1", 0, schemaUrl,
                 StackEnv.get("TRIBUTARY_PG_READER_USER", "tributary_reader"), readerPassword(), StackEnv.esUrl(),
-                DEVICES, CATALOG, Duration.ofSeconds(10)));
+                DEVICES, CATALOG, Duration.ofSeconds(10)).withKafka(StackEnv.kafkaBootstrap(), DEAD_LETTERS));
     }
 
     @AfterAll
@@ -114,6 +124,9 @@ class QueryApiIT {
             server.close();
         }
         es("DELETE", "/" + DEVICES + "," + CATALOG + "?ignore_unavailable=true", null);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", StackEnv.kafkaBootstrap()))) {
+            admin.deleteTopics(List.of(DEAD_LETTERS)).all().get();
+        }
         try (Connection c = admin(StackEnv.pgUrl()); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
@@ -252,10 +265,50 @@ class QueryApiIT {
             WebElement alert = browser.findElement(By.cssSelector("#alerts tbody tr"));
             assertThat(alert.getDomAttribute("data-alert-id")).isEqualTo("hb-1/FAILURE_PATTERN/3");
             assertThat(alert.getText()).contains("hb-1", "FAILURE_PATTERN", "WARNING", "error E42 repeated");
+            wait.until(d -> d.findElements(By.cssSelector("#dead-letters tbody tr")).size() == 3);
+            assertThat(browser.findElement(By.cssSelector("#dead-letters tbody tr")).getText())
+                    .contains("EVENT_TIME_AHEAD", "eventTime is 1 day ahead of the clock", "telemetry.hoverboard", "43");
             assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
             Browser.screenshot(browser, "hq-console.png");
         } finally {
             browser.quit();
+        }
+    }
+
+    @Test
+    void theNewestDeadLettersWithTheirReasonsAndSourceOffsets() throws Exception {
+        JsonNode letters = ok("/dead-letters").path("deadLetters");
+        assertThat(letters).hasSize(3);
+        assertThat(letters.get(0).path("reasonCode").asText()).as("newest first").isEqualTo("EVENT_TIME_AHEAD");
+        assertThat(letters.get(2).path("reasonCode").asText()).isEqualTo("MALFORMED_JSON");
+        assertThat(letters.get(2).path("sourceTopic").asText()).isEqualTo("telemetry.hoverboard");
+        assertThat(letters.get(2).path("sourceOffset").asLong()).isEqualTo(41);
+        assertThat(letters.get(2).has("payload")).as("payloads stay out of the answer").isFalse();
+        assertThat(letters.get(2).path("payloadSha256").asText()).hasSize(64);
+        assertThat(ok("/dead-letters?reasonCode=MISSING_FIELD&limit=5").path("deadLetters")).hasSize(1);
+        assertThat(ok("/dead-letters?limit=1").path("deadLetters")).hasSize(1);
+        assertBadRequest("/dead-letters?reasonCode=x'", "reasonCode");
+    }
+
+    /** Three dead letters on a topic of this test (2 partitions), as the job writes them (Avro single-object). */
+    private static void deadLetters() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", StackEnv.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(DEAD_LETTERS, 2, (short) 1))).all().get();
+        }
+        Map<String, Object> props = Map.of("bootstrap.servers", StackEnv.kafkaBootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long t = System.currentTimeMillis() - 60_000;
+            String[][] letters = {{"MALFORMED_JSON", "malformed JSON at line 1", "41"}, {"MISSING_FIELD", "seq is required", "42"},
+                    {"EVENT_TIME_AHEAD", "eventTime is 1 day ahead of the clock", "43"}};
+            for (int i = 0; i < letters.length; i++) {
+                DeadLetter letter = DeadLetters.of("telemetry", "hoverboard-reading-source", letters[i][0], letters[i][1],
+                        DeadLetters.Source.kafka("telemetry.hoverboard", 1, Long.parseLong(letters[i][2]), t,
+                                "hb-1".getBytes(StandardCharsets.UTF_8)), ("{\"deviceId\": " + i).getBytes(StandardCharsets.UTF_8));
+                java.nio.ByteBuffer encoded = DeadLetter.getEncoder().encode(letter);
+                byte[] value = new byte[encoded.remaining()];
+                encoded.get(value);
+                producer.send(new ProducerRecord<>(DEAD_LETTERS, i % 2, t + i * 1000L, null, value)).get();
+            }
         }
     }
 

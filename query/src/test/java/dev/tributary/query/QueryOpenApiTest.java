@@ -34,7 +34,8 @@ class QueryOpenApiTest {
             closed = socket.getLocalPort();
         }
         QuerySettings settings = new QuerySettings("127.0.0.1", 0, "jdbc:postgresql://127.0.0.1:" + closed + "/tributary",
-                "reader", "not-a-secret", "http://127.0.0.1:" + closed, "devices", "catalog", Duration.ofSeconds(1));
+                "reader", "not-a-secret", "http://127.0.0.1:" + closed, "devices", "catalog", Duration.ofSeconds(1))
+                .withKafka("127.0.0.1:" + closed, "pipeline.dead-letter");
         try (QueryServer server = QueryServer.start(settings)) {
             HttpResponse<String> published = get(server, "/openapi.json");
             assertThat(published.statusCode()).isEqualTo(200);
@@ -59,7 +60,7 @@ class QueryOpenApiTest {
             }
             assertThat(operations).containsExactlyInAnyOrder("GET /observations/counts", "GET /observations/windows",
                     "GET /observations/windows/{windowStart}/{windowLength}", "GET /devices/{deviceId}",
-                    "GET /assets/{assetId}", "GET /catalog", "GET /alerts", "GET /health", "GET /openapi.json",
+                    "GET /assets/{assetId}", "GET /catalog", "GET /alerts", "GET /dead-letters", "GET /health", "GET /openapi.json",
                     "GET /console/");
 
             HttpResponse<String> console = get(server, "/console/");
