@@ -59,6 +59,26 @@ async function drawCounts() {
   });
 }
 
+async function drawAssets() {
+  const answer = await api("/assets?limit=10");
+  const states = document.getElementById("asset-states");
+  states.replaceChildren(...Object.entries(answer.byState).map(([state, assets]) => {
+    const li = document.createElement("li");
+    li.dataset.state = state;
+    li.dataset.assets = String(assets);
+    li.append(text("strong", assets), document.createTextNode(state));
+    return li;
+  }));
+  const rows = document.querySelector("#assets tbody");
+  rows.replaceChildren(...answer.assets.map(a => {
+    const tr = document.createElement("tr");
+    tr.append(text("td", a.assetId), text("td", a.state, `state-${a.state}`), text("td", a.at), text("td", a.edgeId),
+      text("td", a.reason));
+    return tr;
+  }));
+  document.getElementById("assets-empty").hidden = answer.assets.length > 0;
+}
+
 async function drawAlerts() {
   const alerts = (await api("/alerts?limit=15")).alerts;
   const rows = document.querySelector("#alerts tbody");
@@ -89,7 +109,7 @@ async function drawDeadLetters() {
 async function refresh() {
   const error = document.getElementById("error");
   try {
-    await Promise.all([drawCounts(), drawAlerts(), drawDeadLetters()]);
+    await Promise.all([drawCounts(), drawAssets(), drawAlerts(), drawDeadLetters()]);
     error.hidden = true;
     document.getElementById("updated").textContent = `updated ${new Date().toISOString()}`;
   } catch (e) {

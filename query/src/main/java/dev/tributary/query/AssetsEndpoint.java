@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * An asset's catalog entries and the lifecycle they record, from the warehouse table {@code catalog_entries}: the
  * assets flow writes one entry when the asset is stored (operation STORE) and one per edge copy (COPY_TO_EDGE,
- * succeeded or failed), each carrying the asset id in its attributes. Transitions that create no object
- * (ANNOUNCED, FAILED downloads, REQUESTED) are only on the Kafka topic {@code assets.status}.
+ * succeeded or failed), each carrying the asset id in its attributes; and every transition of its lifecycle,
+ * those that create no object too (ANNOUNCED, FAILED downloads, REQUESTED), from {@code asset_status}. The collection
+ * itself ({@code /assets}) is {@link AssetStatesEndpoint}.
  */
 final class AssetsEndpoint implements Endpoint {
 
@@ -28,15 +29,23 @@ final class AssetsEndpoint implements Endpoint {
             FROM catalog_entries
             WHERE attributes_json LIKE ? ESCAPE '!'
             ORDER BY created_at, object_key""";
+    private static final String TRANSITIONS = """
+            SELECT state, at, request_id AS "requestId", edge_id AS "edgeId", reason, object_key AS "objectKey"
+            FROM asset_status WHERE asset_id = ? ORDER BY at, status_id""";
 
     private final Warehouse warehouse;
+    private final AssetStatesEndpoint states;
 
     AssetsEndpoint(Warehouse warehouse) {
         this.warehouse = warehouse;
+        this.states = new AssetStatesEndpoint(warehouse);
     }
 
     @Override
     public Object get(String rest, String rawQuery) {
+        if (rest.isEmpty()) {
+            return states.get(rest, rawQuery);
+        }
         QueryParams.parse(rawQuery, Set.of());
         String assetId = QueryParams.entityId("assetId", rest);
         List<Map<String, Object>> entries = new ArrayList<>();
@@ -59,12 +68,15 @@ final class AssetsEndpoint implements Endpoint {
                 lifecycle.add(event);
             }
         }
-        if (entries.isEmpty()) {
-            throw ApiError.notFound("no catalog entry for asset '" + assetId + "' (an asset has one once it is stored)");
+        List<Map<String, Object>> transitions = warehouse.query(TRANSITIONS, assetId);
+        if (entries.isEmpty() && transitions.isEmpty()) {
+            throw ApiError.notFound("no asset '" + assetId + "'");
         }
         lifecycle.sort(Comparator.comparing(e -> (String) e.get("at")));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("assetId", assetId);
+        answer.put("state", transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).get("state"));
+        answer.put("transitions", transitions);
         answer.put("lifecycle", lifecycle);
         answer.put("catalogEntries", entries);
         return answer;

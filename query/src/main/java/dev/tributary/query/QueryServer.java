@@ -49,6 +49,7 @@ public final class QueryServer implements AutoCloseable {
             resource(config.routes, "/observations/<rest>", "/observations/", observations);
             resource(config.routes, "/devices/<rest>", "/devices/", devices);
             resource(config.routes, "/assets/<rest>", "/assets/", assets);
+            resource(config.routes, "/assets", "/assets/", assets); // the collection: assets by state
             resource(config.routes, "/catalog", "/catalog", catalog);
             resource(config.routes, "/alerts", "/alerts", alerts);
             resource(config.routes, "/dead-letters", "/dead-letters", letters);

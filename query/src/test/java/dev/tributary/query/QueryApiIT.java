@@ -89,6 +89,18 @@ class QueryApiIT {
                     + " ('hb-1', 2, '2026-11-21 22:00:10', 89, 20, 11, 52.1, 5.1, NULL)");
             s.execute("INSERT INTO alerts VALUES ('hb-1/FAILURE_PATTERN/3', 'hb-1', 'FAILURE_PATTERN', 'WARNING',"
                     + " 'error E42 repeated', '2026-11-21 22:00:20', 3)");
+            // lifecycles: a-1 delivered to e1, a-10 broadcast, a-3 failed to download (no catalog entry)
+            s.execute("INSERT INTO asset_status (status_id, asset_id, state, at, request_id, edge_id, reason) VALUES"
+                    + " ('a-1/ANNOUNCED/v1', 'a-1', 'ANNOUNCED', '2026-11-21 22:00:00', NULL, NULL, NULL),"
+                    + " ('a-1/STORED/v1', 'a-1', 'STORED', '2026-11-21 22:00:05', NULL, NULL, NULL),"
+                    + " ('a-1/BROADCAST/v1', 'a-1', 'BROADCAST', '2026-11-21 22:00:06', NULL, NULL, NULL),"
+                    + " ('a-1/REQUESTED/r/r-1', 'a-1', 'REQUESTED', '2026-11-21 22:00:50', 'r-1', 'e1', NULL),"
+                    + " ('a-1/DELIVERED/r/r-1', 'a-1', 'DELIVERED', '2026-11-21 22:01:00', 'r-1', 'e1', NULL),"
+                    + " ('a-10/ANNOUNCED/v1', 'a-10', 'ANNOUNCED', '2026-11-21 22:00:01', NULL, NULL, NULL),"
+                    + " ('a-10/STORED/v1', 'a-10', 'STORED', '2026-11-21 22:00:07', NULL, NULL, NULL),"
+                    + " ('a-10/BROADCAST/v1', 'a-10', 'BROADCAST', '2026-11-21 22:00:08', NULL, NULL, NULL),"
+                    + " ('a-3/ANNOUNCED/v1', 'a-3', 'ANNOUNCED', '2026-11-21 22:00:02', NULL, NULL, NULL),"
+                    + " ('a-3/FAILED/v1', 'a-3', 'FAILED', '2026-11-21 22:00:09', NULL, NULL, 'TOO_LARGE: 12 MiB')");
             s.execute("INSERT INTO catalog_entries VALUES ('assets/sha256/ab12', 'tributary', 'image/jpeg', 'hq',"
                     + " 'Photo of a hoverboard', 1234, 'ab12', '2026-11-21 22:00:05', '2026-11-21 22:00:05', 1,"
                     + " '[{\"name\":\"STORE\",\"at\":\"2026-11-21T22:00:05Z\",\"job\":\"tributary\",\"operator\":\"assets-catalog-stored\",\"succeeded\":true,\"reason\":null}]',"
@@ -265,6 +277,11 @@ class QueryApiIT {
             WebElement alert = browser.findElement(By.cssSelector("#alerts tbody tr"));
             assertThat(alert.getDomAttribute("data-alert-id")).isEqualTo("hb-1/FAILURE_PATTERN/3");
             assertThat(alert.getText()).contains("hb-1", "FAILURE_PATTERN", "WARNING", "error E42 repeated");
+            wait.until(d -> d.findElements(By.cssSelector("#asset-states [data-state]")).size() == 3);
+            assertThat(browser.findElements(By.cssSelector("#asset-states [data-state]")).stream()
+                    .map(e -> e.getDomAttribute("data-state") + "=" + e.getDomAttribute("data-assets")).toList())
+                    .containsExactly("BROADCAST=1", "DELIVERED=1", "FAILED=1");
+            assertThat(browser.findElement(By.cssSelector("#assets tbody tr")).getText()).contains("a-1", "DELIVERED");
             wait.until(d -> d.findElements(By.cssSelector("#dead-letters tbody tr")).size() == 3);
             assertThat(browser.findElement(By.cssSelector("#dead-letters tbody tr")).getText())
                     .contains("EVENT_TIME_AHEAD", "eventTime is 1 day ahead of the clock", "telemetry.hoverboard", "43");
@@ -273,6 +290,22 @@ class QueryApiIT {
         } finally {
             browser.quit();
         }
+    }
+
+    @Test
+    void assetsByStateAndEachAssetsTransitions() throws Exception {
+        JsonNode all = ok("/assets");
+        assertThat(all.path("byState").toString()).isEqualTo("{\"BROADCAST\":1,\"DELIVERED\":1,\"FAILED\":1}");
+        assertThat(all.path("assets")).extracting(a -> a.path("assetId").asText()).containsExactly("a-1", "a-3", "a-10");
+        JsonNode failed = ok("/assets?state=FAILED").path("assets");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).path("reason").asText()).isEqualTo("TOO_LARGE: 12 MiB");
+        JsonNode a1 = ok("/assets/a-1");
+        assertThat(a1.path("state").asText()).isEqualTo("DELIVERED");
+        assertThat(a1.path("transitions")).extracting(t -> t.path("state").asText())
+                .containsExactly("ANNOUNCED", "STORED", "BROADCAST", "REQUESTED", "DELIVERED");
+        assertThat(ok("/assets/a-3").path("state").asText()).as("no object, still an asset").isEqualTo("FAILED");
+        assertBadRequest("/assets?state=LOST", "state");
     }
 
     @Test

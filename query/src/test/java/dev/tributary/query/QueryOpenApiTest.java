@@ -60,7 +60,7 @@ class QueryOpenApiTest {
             }
             assertThat(operations).containsExactlyInAnyOrder("GET /observations/counts", "GET /observations/windows",
                     "GET /observations/windows/{windowStart}/{windowLength}", "GET /devices/{deviceId}",
-                    "GET /assets/{assetId}", "GET /catalog", "GET /alerts", "GET /dead-letters", "GET /health", "GET /openapi.json",
+                    "GET /assets", "GET /assets/{assetId}", "GET /catalog", "GET /alerts", "GET /dead-letters", "GET /health", "GET /openapi.json",
                     "GET /console/");
 
             HttpResponse<String> console = get(server, "/console/");

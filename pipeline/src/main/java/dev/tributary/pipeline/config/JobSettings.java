@@ -246,7 +246,8 @@ public final class JobSettings implements Serializable {
     public static final Setting<Duration> ASSETS_REQUEST_TTL = Setting.of("assets.request-ttl", Parsers.duration(),
             "10min", "how long an edge request waits for its asset to be stored before it is answered EXPIRED");
     public static final Setting<Boolean> ASSETS_CATALOG = Setting.of("assets.catalog", Parsers.bool(), "true",
-            "write a catalog entry per stored or copied object to the search index and the warehouse");
+            "write a catalog entry per stored or copied object to the search index and the warehouse, and every"
+                    + " lifecycle transition to the warehouse's asset_status");
     public static final Setting<String> OBJECTSTORE_URL = Setting.of("objectstore.url", Parsers.objectStoreUrl(),
             "s3://tributary", "where blobs go: s3://bucket (with the endpoint below) or file:///directory for development");
     public static final Setting<String> OBJECTSTORE_ENDPOINT = Setting.of("objectstore.endpoint",

@@ -113,6 +113,9 @@ public final class AssetsFlow implements FlowGraph {
 
         if (settings.get(JobSettings.ASSETS_CATALOG)) {
             catalog(context, store, broadcasts, copies);
+            // every transition, a fact each: the query API's /assets (assets by state) and the HQ console read it
+            context.toWarehouse(statuses.keyBy(AssetStatus::getAssetId, Types.STRING), FLOW, FLOW + "-status-warehouse-sink",
+                    "Warehouse asset_status", List.<WarehouseTable<? extends AssetStatus>>of(WarehouseTables.ASSET_STATUS));
         }
         return List.of();
     }

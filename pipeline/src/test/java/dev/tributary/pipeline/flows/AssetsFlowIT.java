@@ -158,6 +158,8 @@ public class AssetsFlowIT {
                 Await.until("a catalog_entries row per object written", Duration.ofMinutes(1), () -> warehouse.countOrMinusOne(
                         "SELECT count(*) FROM catalog_entries WHERE object_key IN (" + inKeys + ")") == keys.size());
                 assertThat(job.getJobStatus().get()).as("the job survives every hostile asset").isEqualTo(JobStatus.RUNNING);
+                Await.until("every failure in asset_status", Duration.ofMinutes(1), () -> warehouse.countOrMinusOne(
+                        "SELECT count(*) FROM asset_status WHERE state = 'FAILED' AND request_id IS NULL") == failures);
                 // the reads stopped at the expected counts: stop the job (its open transactions abort) and read all
                 // it committed, so a duplicate committed later shows too
                 job.cancel().get();
@@ -167,6 +169,15 @@ public class AssetsFlowIT {
                         Duration.ofMinutes(1)), AssetDelivery.getDecoder()::decode);
                 List<AssetStatus> statuses = decode(KafkaTestSupport.readCommittedToEnd(statusTopic,
                         Duration.ofMinutes(1)), AssetStatus.getDecoder()::decode);
+
+                // the warehouse's asset_status: every committed transition once, whatever the fault replayed
+                Set<String> committed = statuses.stream().map(st -> st.getAssetId() + "/" + st.getState()
+                        + (st.getRequestId() != null ? "/r/" + st.getRequestId() : "/v" + st.getVersion()))
+                        .collect(Collectors.toSet());
+                Await.until("asset_status holds every committed transition", Duration.ofMinutes(1),
+                        () -> warehouse.countOrMinusOne("SELECT count(*) FROM asset_status") >= committed.size());
+                assertThat(warehouse.rows("SELECT status_id FROM asset_status")).as("one row per transition")
+                        .containsExactlyInAnyOrderElementsOf(committed);
 
                 // broadcast: each stored (asset, version) exactly once, with a key whose bytes are the file's
                 assertThat(broadcasts).extracting(b -> b.getAssetId() + "@" + b.getVersion()).doesNotHaveDuplicates().hasSize(stored);

@@ -39,7 +39,8 @@ public final class WarehouseSchema {
     /** Resources applied in order; add the next V<n>__... here when the schema evolves, never edit a released file. */
     public static final List<String> SCRIPTS = List.of(
             "/warehouse/ddl/V1__tables.sql",
-            "/warehouse/ddl/V2__readings_key.sql");
+            "/warehouse/ddl/V2__readings_key.sql",
+            "/warehouse/ddl/V3__asset_status.sql");
 
     static final String HISTORY = "tributary_schema_history";
 

@@ -8,6 +8,7 @@ import static dev.tributary.sinks.redshift.SqlType.varchar;
 import dev.tributary.events.Alert;
 import dev.tributary.events.AssetBroadcast;
 import dev.tributary.events.AssetDelivery;
+import dev.tributary.events.AssetStatus;
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
 import dev.tributary.events.ChangeOp;
@@ -215,9 +216,54 @@ public final class WarehouseTables {
                     .updatesOnly()
                     .build();
 
-    /** All tables, in the order of the DDL file. */
+    /**
+     * Every transition of an asset's lifecycle (the assets flow's {@code assets.status}), a fact each. The id names
+     * what the transition is about, never when it was seen: the asset, the state, and the request it answers (a
+     * request's states) or the asset version (a download's states). A replay after a failure sees the transitions
+     * again at other wall-clock times, in another interleaving of announcements and requests, and still writes
+     * nothing twice. An asset's current state is its latest row (the query API's {@code /assets}). Created by
+     * {@code V3__asset_status.sql}.
+     */
+    public static final WarehouseTable<AssetStatus> ASSET_STATUS =
+            WarehouseTable.builder("asset_status", AssetStatus.class)
+                    .column("status_id", varchar(1024), WarehouseTables::statusId)
+                    .column("asset_id", varchar(256), AssetStatus::getAssetId)
+                    .column("state", varchar(16), s -> s.getState().name())
+                    .column("at", timestamp(), AssetStatus::getAt)
+                    .nullableColumn("request_id", varchar(256), AssetStatus::getRequestId)
+                    .nullableColumn("edge_id", varchar(64), AssetStatus::getEdgeId)
+                    .nullableColumn("reason", varchar(2048), s -> cut(s.getReason(), 2048))
+                    .nullableColumn("object_key", varchar(1024), AssetStatus::getObjectKey)
+                    .nullableColumn("size_bytes", bigint(), AssetStatus::getSizeBytes)
+                    .nullableColumn("content_type", varchar(256), AssetStatus::getContentType)
+                    .key("status_id")
+                    .immutable()
+                    .build();
+
+    /** All tables, in the order of the DDL files. */
     public static final List<WarehouseTable<?>> ALL = List.of(
-            READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES, EDGE_ASSETS);
+            READINGS, CUSTOMERS, TRIPS, ALERTS, OBSERVATION_COUNTS, OBSERVATIONS, CATALOG_ENTRIES, EDGE_ASSETS,
+            ASSET_STATUS);
+
+    /** {@code <assetId>/<state>/r/<requestId>} for a request's states, {@code <assetId>/<state>/v<version>} for a download's. */
+    static String statusId(AssetStatus s) {
+        String id = s.getAssetId() + "/" + s.getState().name();
+        return s.getRequestId() != null ? id + "/r/" + s.getRequestId() : id + "/v" + s.getVersion();
+    }
+
+    /** A reason longer than its column is cut, not refused: the rest is on assets.status. */
+    private static String cut(String text, int maxBytes) {
+        if (text == null || text.length() * 3 <= maxBytes) {
+            return text;
+        }
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (utf8.length <= maxBytes) {
+            return text;
+        }
+        String cut = new String(utf8, 0, maxBytes - 3, java.nio.charset.StandardCharsets.UTF_8);
+        // a multi-byte character split at the cut decodes as U+FFFD: drop it
+        return (cut.endsWith("\uFFFD") ? cut.substring(0, cut.length() - 1) : cut) + "…";
+    }
 
     /** The edge status of an answer: the HQ state of the same name (FAILED, EXPIRED, DELIVERED). */
     static EdgeAssetStatus answerStatus(AssetDelivery delivery) {
