@@ -48,8 +48,8 @@ class OneReadPerTopicTest {
         assertThat(readers).as("sources per topic").isNotEmpty().allSatisfy((topic, n) -> assertThat(n).as(topic).isEqualTo(1));
         assertThat(inputs).extracting(KafkaInput::uid).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrder("asset-announced-source", "asset-request-source", "hoverboard-reading-source",
-                        "customer-source", "trip-source", "observation-source", "asset-broadcast-source",
-                        "asset-delivery-source");
+                        "customer-source", "trip-source", "observation-source", "customer-change-source",
+                        "asset-broadcast-source", "asset-delivery-source");
 
         List<StreamNode> kafkaSources = graph.getStreamNodes().stream()
                 .filter(n -> n.getOperatorName().startsWith("Source: Kafka")).toList();

@@ -40,9 +40,10 @@ class OperatorUidTest {
     static StreamGraph fullGraph(java.util.function.Function<Sources, Sources> sources) {
         String allFlows = TributaryJob.FLOWS.keySet().stream().map(f -> f.name().toLowerCase())
                 .collect(Collectors.joining(","));
-        // a file:// raw zone: the graph is built offline, without the s3 filesystem plugin
+        // a file:// raw zone: the graph is built offline, without the s3 filesystem plugin; every optional input on
         JobSettings settings = JobSettings.parse(Map.of("flows", allFlows, "warehouse.password", "unused",
-                "lake.raw-zone", "file:///tmp/tributary-uid-test/raw"), Map.of());
+                "lake.raw-zone", "file:///tmp/tributary-uid-test/raw", "topics.customer-changes", "shop.public.customers"),
+                Map.of());
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
