@@ -28,7 +28,7 @@ public final class WarehouseTable<T> implements Serializable {
 
     /** Tells a record that removes its key's row from one that writes it; serializable like the getters. */
     @FunctionalInterface
-    public interface DeleteTest<T> extends Serializable {
+    public interface DeletePredicate<T> extends Serializable {
         boolean isDelete(T record);
     }
 
@@ -41,11 +41,11 @@ public final class WarehouseTable<T> implements Serializable {
     private final int[] keyIndexes;
     private final int versionIndex;
     private final boolean updatesOnly;
-    private final DeleteTest<T> deleteTest;
+    private final DeletePredicate<T> deletePredicate;
 
     private WarehouseTable(
             String name, Class<T> recordClass, List<WarehouseColumn> columns, List<String> keyColumns,
-            String versionColumn, boolean updatesOnly, DeleteTest<T> deleteTest, RowExtractor<T> extractor) {
+            String versionColumn, boolean updatesOnly, DeletePredicate<T> deletePredicate, RowExtractor<T> extractor) {
         this.name = name;
         this.recordClass = recordClass;
         this.columns = List.copyOf(columns);
@@ -55,7 +55,7 @@ public final class WarehouseTable<T> implements Serializable {
         this.keyIndexes = keyColumns.stream().mapToInt(this::indexOf).toArray();
         this.versionIndex = versionColumn == null ? -1 : indexOf(versionColumn);
         this.updatesOnly = updatesOnly;
-        this.deleteTest = deleteTest;
+        this.deletePredicate = deletePredicate;
     }
 
     public static <T> Builder<T> builder(String name, Class<T> recordClass) {
@@ -90,12 +90,12 @@ public final class WarehouseTable<T> implements Serializable {
 
     /** True when some records of this table remove their key's row (see {@link Builder#deletedWhen}). */
     public boolean hasDeletes() {
-        return deleteTest != null;
+        return deletePredicate != null;
     }
 
     /** Whether this record removes its key's row rather than writing it. */
     public boolean isDelete(T record) {
-        return deleteTest != null && deleteTest.isDelete(record);
+        return deletePredicate != null && deletePredicate.isDelete(record);
     }
 
     public boolean isVersioned() {
@@ -154,7 +154,7 @@ public final class WarehouseTable<T> implements Serializable {
         private String versionColumn;
         private boolean immutable;
         private boolean updatesOnly;
-        private DeleteTest<T> deleteTest;
+        private DeletePredicate<T> deletePredicate;
 
         private Builder(String name, Class<T> recordClass) {
             if (name == null || !name.matches("[a-z_][a-z0-9_]*")) {
@@ -214,8 +214,8 @@ public final class WarehouseTable<T> implements Serializable {
          * their other columns may be null. A versioned table only: the version keeps a replayed older write from
          * undoing a newer delete within a batch, and a replayed older delete from removing a newer row.
          */
-        public Builder<T> deletedWhen(DeleteTest<T> test) {
-            this.deleteTest = Objects.requireNonNull(test, "test");
+        public Builder<T> deletedWhen(DeletePredicate<T> test) {
+            this.deletePredicate = Objects.requireNonNull(test, "test");
             return this;
         }
 
@@ -245,7 +245,7 @@ public final class WarehouseTable<T> implements Serializable {
             if (updatesOnly && versionColumn == null) {
                 throw new IllegalStateException(name + ": updatesOnly() needs a version(column) to guard the updates");
             }
-            if (deleteTest != null && (versionColumn == null || updatesOnly)) {
+            if (deletePredicate != null && (versionColumn == null || updatesOnly)) {
                 throw new IllegalStateException(name + ": deletedWhen() needs a version(column) and inserts");
             }
             if (keyColumns.size() == columns.size()) {
@@ -259,7 +259,7 @@ public final class WarehouseTable<T> implements Serializable {
                 }
                 return row;
             };
-            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, updatesOnly, deleteTest,
+            return new WarehouseTable<>(name, recordClass, columns, keyColumns, versionColumn, updatesOnly, deletePredicate,
                     extractor);
         }
 
