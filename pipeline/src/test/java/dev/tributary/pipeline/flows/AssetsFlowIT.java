@@ -270,7 +270,9 @@ public class AssetsFlowIT {
         s.put("assets.retry-attempts", "3");
         s.put("assets.retry-initial-delay", "200ms");
         s.put("assets.retry-max-delay", "1s");
-        s.put("assets.request-ttl", "5s");
+        // long enough for a good asset's request to outlast the injected restart on a loaded machine (5 s once
+        // expired one there, load average 11), short enough that the never-announced one expires within the test
+        s.put("assets.request-ttl", "20s");
         s.put("warehouse.jdbc-url", warehouse.url());
         s.put("warehouse.user", StackEnv.pgUser());
         s.put("warehouse.password", "${env:TRIBUTARY_PG_PASSWORD}");
