@@ -1,18 +1,18 @@
 package dev.tributary.ingest;
 
+import dev.tributary.testing.OpenApi;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -30,10 +30,7 @@ class IngestOpenApiTest {
 
     @Test
     void theDescriptionMatchesTheRoutes() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = OpenApi.closedPort();
         try (IngestServer server = IngestServer.start(IngestSettings.of("127.0.0.1:" + closed, ApiKeys.of(List.of(KEY)))
                 .withPort(0).withKafkaWaits(Duration.ofSeconds(1), Duration.ofSeconds(2)))) {
             HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(uri(server, "/openapi.json")).build(),
@@ -43,17 +40,13 @@ class IngestOpenApiTest {
             assertThat(spec.path("openapi").asText()).startsWith("3.");
 
             List<String> operations = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields(); paths.hasNext(); ) {
-                Map.Entry<String, JsonNode> path = paths.next();
-                for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
-                    String method = methods.next().toUpperCase();
-                    String concrete = path.getKey().replace("{type}", "hoverboard");
-                    HttpRequest.Builder request = HttpRequest.newBuilder(uri(server, concrete)).header("Authorization", "Bearer " + KEY)
-                            .header("Content-Type", "text/plain").method(method, HttpRequest.BodyPublishers.ofString("x"));
-                    int status = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                    assertThat(status).as("%s %s is served", method, concrete).isNotIn(404, 405);
-                    operations.add(method + " " + path.getKey());
-                }
+            for (OpenApi.Operation operation : OpenApi.operations(spec)) {
+                String concrete = operation.path().replace("{type}", "hoverboard");
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri(server, concrete)).header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "text/plain").method(operation.method(), HttpRequest.BodyPublishers.ofString("x"));
+                int status = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertThat(status).as("%s is served", operation).isNotIn(404, 405);
+                operations.add(operation.toString());
             }
             assertThat(operations).containsExactlyInAnyOrder("POST /v1/events/{type}", "GET /v1/types", "GET /health",
                     "GET /metrics", "GET /openapi.json");

@@ -1,5 +1,6 @@
 package dev.tributary.query;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,18 +27,13 @@ final class AlertsEndpoint implements Endpoint {
 
     @Override
     public Object get(String rest, String rawQuery) {
-        if (!rest.isEmpty()) {
-            throw ApiError.notFound("no such resource: /alerts/" + rest + " (alerts of one device: /devices/<id>)");
-        }
+        Endpoint.requireNoSubresource(rest, "/alerts"); // one device's alerts: /devices/<id>
         QueryParams params = QueryParams.parse(rawQuery, Set.of("severity", "kind", "limit", "offset"));
-        String severity = params.optional("severity") == null ? null : params.choice("severity", SEVERITIES);
-        String kind = params.optional("kind");
-        if (kind != null && !kind.matches("[A-Z_]{1,64}")) {
-            throw ApiError.badRequest("kind", "must be an alert kind such as LOW_BATTERY");
-        }
+        String severity = params.optionalChoice("severity", SEVERITIES);
+        String kind = params.optionalCode("kind", "LOW_BATTERY");
         int limit = params.limit();
         int offset = params.offset();
-        List<Map<String, Object>> alerts = warehouse.query(RECENT, severity, severity, kind, kind, limit, offset);
-        return Map.of("alerts", alerts, "limit", limit, "offset", offset);
+        List<Map<String, Object>> alerts = warehouse.query(RECENT, severity, severity, kind, kind, limit + 1, offset);
+        return Page.of(new LinkedHashMap<>(), alerts, limit, offset, "alerts");
     }
 }

@@ -37,7 +37,7 @@ final class AssetStatesEndpoint implements Endpoint {
     @Override
     public Object get(String rest, String rawQuery) {
         QueryParams params = QueryParams.parse(rawQuery, Set.of("state", "limit", "offset"));
-        String state = params.optional("state") == null ? null : params.choice("state", STATES);
+        String state = params.optionalChoice("state", STATES);
         int limit = params.limit();
         int offset = params.offset();
         List<Map<String, Object>> rows = warehouse.query(RECENT, state, state, limit + 1, offset);

@@ -15,14 +15,9 @@ final class DeadLettersEndpoint implements Endpoint {
 
     @Override
     public Object get(String rest, String rawQuery) {
-        if (!rest.isEmpty()) {
-            throw ApiError.notFound("no such resource: /dead-letters/" + rest);
-        }
+        Endpoint.requireNoSubresource(rest, "/dead-letters");
         QueryParams params = QueryParams.parse(rawQuery, Set.of("reasonCode", "limit"));
-        String reasonCode = params.optional("reasonCode");
-        if (reasonCode != null && !reasonCode.matches("[A-Z0-9_]{1,64}")) {
-            throw ApiError.badRequest("reasonCode", "must be a reason code such as MALFORMED_JSON");
-        }
+        String reasonCode = params.optionalCode("reasonCode", "MALFORMED_JSON");
         int limit = params.limit();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deadLetters", tail.newest(limit, reasonCode));

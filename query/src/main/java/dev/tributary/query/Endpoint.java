@@ -8,4 +8,11 @@ interface Endpoint {
      * @param rawQuery the query string, still percent-encoded (null when absent)
      */
     Object get(String rest, String rawQuery);
+
+    /** For a collection without sub-resources: anything after its path is a 404 naming the collection. */
+    static void requireNoSubresource(String rest, String collection) {
+        if (!rest.isEmpty()) {
+            throw ApiError.notFound("no such resource: " + collection + "/" + rest);
+        }
+    }
 }

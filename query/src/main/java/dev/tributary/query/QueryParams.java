@@ -78,6 +78,20 @@ final class QueryParams {
         return v;
     }
 
+    /** The value if given, one of {@code choices}; null when absent. */
+    String optionalChoice(String name, Set<String> choices) {
+        return optional(name) == null ? null : choice(name, choices);
+    }
+
+    /** An upper-case code (a reason code, an alert kind) if given; null when absent. */
+    String optionalCode(String name, String example) {
+        String v = optional(name);
+        if (v != null && !v.matches("[A-Z0-9_]{1,64}")) {
+            throw ApiError.badRequest(name, "must be a code such as " + example);
+        }
+        return v;
+    }
+
     int limit() {
         return intBetween("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     }

@@ -1,5 +1,7 @@
 package dev.tributary.query;
 
+import dev.tributary.testing.OpenApi;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,16 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The published OpenAPI description matches the service: every documented operation is served (answers something
@@ -29,10 +28,7 @@ class QueryOpenApiTest {
 
     @Test
     void theDescriptionMatchesTheRoutes() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = OpenApi.closedPort();
         QuerySettings settings = new QuerySettings("127.0.0.1", 0, "jdbc:postgresql://127.0.0.1:" + closed + "/tributary",
                 "reader", "not-a-secret", "http://127.0.0.1:" + closed, "devices", "catalog", Duration.ofSeconds(1))
                 .withKafka("127.0.0.1:" + closed, "pipeline.dead-letter");
@@ -43,20 +39,17 @@ class QueryOpenApiTest {
             assertThat(spec.path("openapi").asText()).startsWith("3.");
 
             List<String> operations = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields(); paths.hasNext(); ) {
-                Map.Entry<String, JsonNode> path = paths.next();
-                String concrete = path.getKey().replace("{windowStart}", "2026-11-21T22:04:00Z")
-                        .replace("{windowLength}", "PT2M").replace("{deviceId}", "hb-1").replace("{assetId}", "a-1")
-                        + (path.getKey().equals("/observations/counts") ? "?by=kingdom" : "");
-                for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
-                    String method = methods.next().toUpperCase();
-                    int status = get(server, concrete).statusCode();
-                    assertThat(status).as("%s %s is served", method, concrete).isNotIn(404, 405);
-                    if (!path.getKey().equals("/health") && !path.getKey().equals("/openapi.json") && !path.getKey().startsWith("/console")) {
-                        assertThat(status).as("%s %s asks a closed server", method, concrete).isEqualTo(503);
-                    }
-                    operations.add(method + " " + path.getKey());
+            for (OpenApi.Operation operation : OpenApi.operations(spec)) {
+                String template = operation.path();
+                String concrete = template.replace("{windowStart}", "2026-11-21T22:04:00Z").replace("{windowLength}", "PT2M")
+                        .replace("{deviceId}", "hb-1").replace("{assetId}", "a-1")
+                        + (template.equals("/observations/counts") ? "?by=kingdom" : "");
+                int status = get(server, concrete).statusCode();
+                assertThat(status).as("%s is served", operation).isNotIn(404, 405);
+                if (!template.equals("/health") && !template.equals("/openapi.json") && !template.startsWith("/console")) {
+                    assertThat(status).as("%s asks a closed server", operation).isEqualTo(503);
                 }
+                operations.add(operation.toString());
             }
             assertThat(operations).containsExactlyInAnyOrder("GET /observations/counts", "GET /observations/windows",
                     "GET /observations/windows/{windowStart}/{windowLength}", "GET /devices/{deviceId}",
