@@ -30,6 +30,9 @@ import java.util.Properties;
  */
 final class DeadLetterTail implements AutoCloseable {
 
+    /** How far back a request reads per partition at most (offsets, markers included). */
+    private static final long MAX_WINDOW = 100_000;
+
     private final String topic;
     private final Duration timeout;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -62,21 +65,17 @@ final class DeadLetterTail implements AutoCloseable {
             consumer.assign(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout); // the last stable offsets
-            // with a reason filter, look further back: up to 20 x limit records per partition
-            long window = reasonCode == null ? limit : 20L * limit;
-            for (TopicPartition p : partitions) {
-                consumer.seek(p, Math.max(begin.get(p), end.get(p) - window));
-            }
-            List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+            // The job writes in transactions, so offsets hold commit markers too (up to one per record) and the
+            // last offsets before the end may hold no record at all: read back in doubling windows until enough
+            // letters (of the reason asked) are found or every partition is read from its beginning.
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw ApiError.timedOut("reading " + topic + " took longer than " + timeout.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        read.add(r);
-                    }
+            List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+            for (long window = 2L * limit + 8; ; window *= 2) {
+                long back = window;
+                read = readLast(partitions, begin, end, back, deadline);
+                boolean whole = partitions.stream().allMatch(p -> end.get(p) - back <= begin.get(p));
+                if (whole || window >= MAX_WINDOW || matching(read, reasonCode) >= limit) {
+                    break;
                 }
             }
             List<Map<String, Object>> letters = new ArrayList<>();
@@ -93,6 +92,31 @@ final class DeadLetterTail implements AutoCloseable {
         } catch (KafkaException e) {
             throw ApiError.unavailable("Kafka refused the read of " + topic + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /** The records of the last {@code window} offsets of each partition, up to its end. */
+    private List<ConsumerRecord<byte[], byte[]>> readLast(List<TopicPartition> partitions, Map<TopicPartition, Long> begin,
+            Map<TopicPartition, Long> end, long window, long deadline) {
+        for (TopicPartition p : partitions) {
+            consumer.seek(p, Math.max(begin.get(p), end.get(p) - window));
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw ApiError.timedOut("reading " + topic + " took longer than " + timeout.toSeconds() + " s");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    read.add(r);
+                }
+            }
+        }
+        return read;
+    }
+
+    private long matching(List<ConsumerRecord<byte[], byte[]>> read, String reasonCode) {
+        return reasonCode == null ? read.size()
+                : read.stream().filter(r -> reasonCode.equals(describe(r).get("reasonCode"))).count();
     }
 
     private Map<String, Object> describe(ConsumerRecord<byte[], byte[]> r) {

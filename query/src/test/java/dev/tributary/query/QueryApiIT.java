@@ -328,8 +328,11 @@ class QueryApiIT {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", StackEnv.kafkaBootstrap()))) {
             admin.createTopics(List.of(new NewTopic(DEAD_LETTERS, 2, (short) 1))).all().get();
         }
-        Map<String, Object> props = Map.of("bootstrap.servers", StackEnv.kafkaBootstrap());
+        // in transactions, one record each, as the job's exactly-once sink commits: the topic's last offsets are
+        // commit markers, which a reader of the newest records must look past
+        Map<String, Object> props = Map.of("bootstrap.servers", StackEnv.kafkaBootstrap(), "transactional.id", "query-it-" + SUFFIX);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
             long t = System.currentTimeMillis() - 60_000;
             String[][] letters = {{"MALFORMED_JSON", "malformed JSON at line 1", "41"}, {"MISSING_FIELD", "seq is required", "42"},
                     {"EVENT_TIME_AHEAD", "eventTime is 1 day ahead of the clock", "43"}};
@@ -340,7 +343,9 @@ class QueryApiIT {
                 java.nio.ByteBuffer encoded = DeadLetter.getEncoder().encode(letter);
                 byte[] value = new byte[encoded.remaining()];
                 encoded.get(value);
+                producer.beginTransaction();
                 producer.send(new ProducerRecord<>(DEAD_LETTERS, i % 2, t + i * 1000L, null, value)).get();
+                producer.commitTransaction();
             }
         }
     }
