@@ -1,5 +1,7 @@
 package dev.tributary.query;
 
+import dev.tributary.testing.Browser;
+
 import dev.tributary.sinks.redshift.WarehouseDialect;
 import dev.tributary.sinks.redshift.WarehouseSchema;
 import dev.tributary.sinks.search.IndexTemplates;

@@ -133,7 +133,7 @@ public final class AssetLifecycle extends KeyedCoProcessFunction<String, Downloa
                 .setSource(a.getSource()).setTitle(a.getTitle()).setDescription(a.getDescription())
                 .setMediaType(a.getMediaType()).setContentType(status.getContentType()).setObjectKey(status.getObjectKey())
                 .setSha256(status.getSha256()).setSizeBytes(status.getSizeBytes()).setTags(a.getTags())
-                .setStoredAt(status.getAt()).build());
+                .setStoredAt(status.getAt()).setThumbnail(outcome.getThumbnail()).build());
         out.collect(AssetStatus.newBuilder(status).setState(AssetState.BROADCAST).setAt(Instant.ofEpochMilli(now)).build());
         for (WaitingRequest w : drainWaiting()) {
             copy(ctx, stored, w.getRequest(), now);

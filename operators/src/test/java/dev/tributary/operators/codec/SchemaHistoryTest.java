@@ -34,17 +34,22 @@ class SchemaHistoryTest {
     void everyHistoricalVersionIsReadableByItsCurrentRecord() throws ClassNotFoundException {
         SchemaHistory history = SchemaHistory.fromClasspath();
         int checked = 0;
-        for (String name : List.of("dev.tributary.events.HoverboardReading", "dev.tributary.events.AssetAnnounced")) {
+        for (String name : List.of("dev.tributary.events.HoverboardReading", "dev.tributary.events.AssetAnnounced",
+                "dev.tributary.events.AssetBroadcast")) {
             Schema current = SpecificData.get().getSchema(Class.forName(name));
             for (Schema writer : history.versionsOf(name)) {
                 assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, writer).getType())
                         .as(name + " reads its older version " + writer)
                         .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+                // and the other way: a job of the older release reads what the new one writes (with the defaults)
+                assertThat(SchemaCompatibility.checkReaderWriterCompatibility(writer, current).getType())
+                        .as("the older version " + writer + " reads " + name)
+                        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
                 assertThat(SingleObjectReader.fingerprintOf(writer)).isNotEqualTo(SingleObjectReader.fingerprintOf(current));
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(2);
+        assertThat(checked).isEqualTo(3);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.tributary.pipeline.Await;
 import dev.tributary.pipeline.KafkaTestSupport;
 import dev.tributary.pipeline.SessionCluster;
 import dev.tributary.pipeline.StackCommand;
+import dev.tributary.tools.edge.console.LinkMonitor;
 import dev.tributary.pipeline.WarehouseTestSchema;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.ObjectStore;
@@ -122,8 +123,27 @@ class EdgeLinkE2E {
         System.out.printf("edge link, before the outage: %d broadcasts HQ->edge (+5 aborted, not copied),"
                 + " %d requests edge->HQ, each exactly once%n", broadcasts.size(), requests.size());
 
-        StackCommand.run("TRIBUTARY_MIRROR_STOP_CMD", "bin/stack stop mirror",
-                new File("target/edge-mirror-stop.log"), Duration.ofMinutes(1));
+        // the edge console's view of the link: MirrorMaker's heartbeats, copied from HQ to the edge
+        LinkMonitor link = new LinkMonitor(edge, "hq.heartbeats", Duration.ofSeconds(6), Clock.systemUTC()).start();
+        try {
+            Await.until("the link UP (a fresh heartbeat from HQ on the edge)", REPLICATED,
+                    () -> link.state().state().equals("UP"));
+            System.out.printf("edge link: %s, heartbeat from HQ %d s ago%n", link.state().state(), link.state().secondsSinceHeartbeat());
+
+            StackCommand.run("TRIBUTARY_MIRROR_STOP_CMD", "bin/stack stop mirror",
+                    new File("target/edge-mirror-stop.log"), Duration.ofMinutes(1));
+            Await.until("the link DOWN while the mirror is stopped", Duration.ofSeconds(30),
+                    () -> link.state().state().equals("DOWN"));
+            System.out.printf("edge link with the mirror stopped: %s (%s)%n", link.state().state(), link.state().detail());
+            linkOutage(broadcast, requested, broadcasts, requests);
+            Await.until("the link UP again", REPLICATED, () -> link.state().state().equals("UP"));
+        } finally {
+            link.close();
+        }
+    }
+
+    private void linkOutage(String broadcast, String requested, List<String> broadcasts, List<String> requests)
+            throws Exception {
         List<String> queuedBroadcasts = keys("asset-", 20, 50);
         List<String> queuedRequests = keys("request-", 10, 25);
         produceInTransaction(hq, broadcast, queuedBroadcasts, true);

@@ -2,6 +2,7 @@ package dev.tributary.sinks.assets;
 
 import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.operators.assets.ObjectKeys;
+import dev.tributary.operators.assets.Thumbnails;
 import dev.tributary.sinks.objectstore.ContentAddressedStore;
 import dev.tributary.sinks.objectstore.ObjectStore;
 
@@ -20,6 +21,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import dev.tributary.operators.assets.Thumbnails;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -231,8 +234,12 @@ public final class AssetDownloader {
             return CompletableFuture.failedFuture(new DownloadException(FailureReason.MEDIA_TYPE_MISMATCH,
                     "announced as " + declaredMediaType + " but the bytes are " + body.contentType()));
         }
-        return blobs.put(body.copy(), body.contentType()).thenApply(s ->
-                (DownloadResult) new DownloadResult.Stored(s.key(), s.sha256(), s.sizeBytes(), s.contentType(), s.alreadyPresent())
+        // the thumbnail before the upload: the upload may move or consume the temporary file; CPU work, so on the
+        // downloader's executor rather than the HTTP client's thread
+        return CompletableFuture.supplyAsync(() -> Thumbnails.of(body.file(), body.contentType()), resolverExecutor)
+                .thenCompose(thumbnail -> blobs.put(body.copy(), body.contentType()).thenApply(s ->
+                        (DownloadResult) new DownloadResult.Stored(s.key(), s.sha256(), s.sizeBytes(), s.contentType(),
+                                s.alreadyPresent(), thumbnail))
         ).handle((r, e) -> {
             deleteQuietly(body.file());
             if (e != null) {

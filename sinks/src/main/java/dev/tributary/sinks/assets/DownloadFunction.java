@@ -116,7 +116,7 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
         if (r instanceof DownloadResult.Stored s) {
             status.setState(AssetState.STORED).setObjectKey(s.objectKey()).setSha256(s.sha256())
                     .setSizeBytes(s.sizeBytes()).setContentType(s.contentType());
-            out.setRetryable(false);
+            out.setRetryable(false).setThumbnail(s.thumbnail());
         } else {
             DownloadResult.Failed f = (DownloadResult.Failed) r;
             status.setState(AssetState.FAILED).setReason(f.describe());

@@ -40,7 +40,8 @@ public final class WarehouseSchema {
     public static final List<String> SCRIPTS = List.of(
             "/warehouse/ddl/V1__tables.sql",
             "/warehouse/ddl/V2__readings_key.sql",
-            "/warehouse/ddl/V3__asset_status.sql");
+            "/warehouse/ddl/V3__asset_status.sql",
+            "/warehouse/ddl/V4__edge_thumbnails.sql");
 
     static final String HISTORY = "tributary_schema_history";
 

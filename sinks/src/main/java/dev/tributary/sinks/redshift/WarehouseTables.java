@@ -18,6 +18,7 @@ import dev.tributary.events.HoverboardReading;
 import dev.tributary.events.Observation;
 import dev.tributary.events.ObservationCount;
 import dev.tributary.events.Trip;
+import dev.tributary.operators.assets.Thumbnails;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -193,6 +194,8 @@ public final class WarehouseTables {
                     .column("status", varchar(16), b -> EdgeAssetStatus.AVAILABLE.name())
                     .column("status_rank", bigint(), b -> (long) EdgeAssetStatus.AVAILABLE.rank())
                     .column("updated_at", timestamp(), AssetBroadcast::getStoredAt)
+                    .nullableColumn("thumbnail", varchar(65535),
+                            b -> b.getThumbnail() == null ? null : Thumbnails.dataUri(b.getThumbnail()))
                     .key("asset_id")
                     .version("status_rank")
                     .build();

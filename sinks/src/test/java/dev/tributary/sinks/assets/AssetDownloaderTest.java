@@ -4,6 +4,7 @@ import dev.tributary.operators.assets.UrlGuard;
 import dev.tributary.samples.SampleAssetServer;
 import dev.tributary.sinks.objectstore.FileSystemObjectStore;
 import dev.tributary.operators.assets.ObjectKeys;
+import dev.tributary.operators.assets.Thumbnails;
 import dev.tributary.operators.assets.Sha256;
 
 import org.junit.jupiter.api.AfterAll;
@@ -61,8 +62,10 @@ class AssetDownloaderTest {
         try (FileSystemObjectStore store = new FileSystemObjectStore(temp.resolve("store"))) {
             AssetDownloader d = downloader(store, true, 1 << 20, Duration.ofSeconds(10));
             DownloadResult first = d.download(server.url("/img/one.png"), "image/png").get();
-            assertThat(first).isEqualTo(new DownloadResult.Stored(ObjectKeys.contentAddressed(ObjectKeys.ASSET_BLOBS, Sha256.hex(expected)),
-                    Sha256.hex(expected), expected.length, "image/png", false));
+            DownloadResult.Stored stored = (DownloadResult.Stored) first;
+            assertThat(stored).isEqualTo(new DownloadResult.Stored(ObjectKeys.contentAddressed(ObjectKeys.ASSET_BLOBS, Sha256.hex(expected)),
+                    Sha256.hex(expected), expected.length, "image/png", false, stored.thumbnail()));
+            assertThat(stored.thumbnail().getKind()).as("the image itself, scaled").isEqualTo(Thumbnails.SCALED);
             assertThat(store.get(((DownloadResult.Stored) first).objectKey()).get()).isEqualTo(expected);
 
             DownloadResult replay = d.download(server.url("/img/one.png"), "image/png").get();

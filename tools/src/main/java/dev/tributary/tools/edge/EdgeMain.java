@@ -3,6 +3,7 @@ package dev.tributary.tools.edge;
 import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.sinks.objectstore.ObjectStoreConfig;
 import dev.tributary.sinks.redshift.EdgeAssetStatus;
+import dev.tributary.tools.edge.console.EdgeConsole;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,7 +17,8 @@ import java.util.Properties;
 
 /**
  * The edge's tools (run by bin/edge): {@code request <assetId>...}, {@code publish [--once]} (the request
- * publisher) and {@code sync} (copy delivered files into the local outbox). Settings from the environment:
+ * publisher), {@code sync} (copy delivered files into the local outbox) and {@code console} (the field team's web
+ * console, which also publishes and syncs: {@link EdgeConsole}). Settings from the environment:
  * TRIBUTARY_EDGE_ID (edge-1), TRIBUTARY_EDGE_PG_URL/_USER/_PASSWORD (default: TRIBUTARY_PG_*),
  * TRIBUTARY_EDGE_KAFKA_BOOTSTRAP, TRIBUTARY_EDGE_REQUESTS_TOPIC (assets.requested), TRIBUTARY_EDGE_OUTBOX,
  * TRIBUTARY_S3_ENDPOINT/_BUCKET/_ACCESS_KEY/_SECRET_KEY (HQ's object store, where HQ copies delivered files).
@@ -31,6 +33,10 @@ public final class EdgeMain {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             usage();
+        }
+        if (args[0].equals("console")) {
+            EdgeConsole.main(args); // a server with its own pool, publisher and sync
+            return;
         }
         String edgeId = env("TRIBUTARY_EDGE_ID", "edge-1");
         try (Connection c = DriverManager.getConnection(env("TRIBUTARY_EDGE_PG_URL", env("TRIBUTARY_PG_URL", "")),
@@ -89,7 +95,7 @@ public final class EdgeMain {
     }
 
     private static void usage() {
-        System.err.println("usage: bin/edge request <assetId>... | publish [--once] | sync   (statuses: "
+        System.err.println("usage: bin/edge request <assetId>... | publish [--once] | sync | console   (statuses: "
                 + List.of(EdgeAssetStatus.values()) + ")");
         System.exit(2);
     }

@@ -1,4 +1,4 @@
-package dev.tributary.query;
+package dev.tributary.testing;
 
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -19,11 +19,11 @@ import java.nio.file.StandardCopyOption;
  * Selenium Manager never tries to download a driver, and Chromium's background traffic is off (this machine's
  * network is closed; its refused connections slow every start).
  */
-final class Browser {
+public final class Browser {
 
     private Browser() {}
 
-    static WebDriver headless() throws IOException {
+    public static WebDriver headless() throws IOException {
         String chromium = System.getenv().getOrDefault("TRIBUTARY_CHROMIUM", "/usr/bin/chromium");
         String driver = System.getenv().getOrDefault("TRIBUTARY_CHROMEDRIVER", "/usr/bin/chromedriver");
         if (!new File(chromium).canExecute() || !new File(driver).canExecute()) {
@@ -40,7 +40,7 @@ final class Browser {
     }
 
     /** Saves what the browser shows under {@code target/screenshots/}. */
-    static Path screenshot(WebDriver browser, String name) throws IOException {
+    public static Path screenshot(WebDriver browser, String name) throws IOException {
         Path target = Path.of("target", "screenshots", name);
         Files.createDirectories(target.getParent());
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
