@@ -35,7 +35,7 @@ final class IngestMetrics {
         add(failed, "type=\"" + type + "\"", n);
     }
 
-    void response(int status) {
+    public void response(int status) {
         add(responses, "status=\"" + status + "\"", 1);
     }
 

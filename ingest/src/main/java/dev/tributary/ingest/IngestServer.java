@@ -1,5 +1,8 @@
 package dev.tributary.ingest;
 
+import dev.tributary.ingest.lake.LakeDoor;
+import dev.tributary.ingest.lake.LakeDoorSettings;
+
 import dev.tributary.ingest.RequestReader.MediaKind;
 import dev.tributary.operators.codec.CodecLimits;
 import dev.tributary.operators.codec.RejectReason;
@@ -51,9 +54,10 @@ public final class IngestServer implements AutoCloseable {
     private final Map<String, ThreadLocal<RequestReader<?>>> readers;
     private final KafkaPublisher publisher;
     private final IngestMetrics metrics;
+    private final LakeDoor lake;
     private final Javalin app;
 
-    private IngestServer(IngestSettings settings) {
+    private IngestServer(IngestSettings settings, Optional<LakeDoorSettings> lakeSettings) throws IOException {
         this.settings = settings;
         this.routes = EventRoute.telemetry(settings.topics());
         ValidatorRegistry validators = ValidatorRegistry.defaults();
@@ -64,12 +68,19 @@ public final class IngestServer implements AutoCloseable {
         this.publisher = new KafkaPublisher(settings.kafkaClient(), settings.maxInFlight(), java.time.Duration.ZERO,
                 settings.maxBlock(), settings.deliveryTimeout());
         this.metrics = new IngestMetrics(publisher::inFlight);
+        this.lake = lakeSettings.isPresent() ? new LakeDoor(lakeSettings.get(), metrics::response) : null;
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.startup.showJavalinBanner = false;
             config.routes.before("/v1/*", this::authenticate);
             config.routes.post("/v1/events/{type}", this::ingest);
             config.routes.get("/v1/types", this::types);
+            if (lake != null) { // the lake's door (TRIBUTARY_LAKE_OWNERS set): uploads into the landing area, downloads
+                config.routes.post("/v1/lake/uploads", lake::upload);
+                config.routes.get("/v1/lake/uploads/{uploadId}", lake::uploadInfo);
+                config.routes.get("/v1/lake/uploads/{uploadId}/content", lake::uploadContent);
+                config.routes.get("/v1/lake/objects/<key>", lake::object);
+            }
             config.routes.get("/health", ctx -> ctx.contentType(APPLICATION_JSON).result("{\"status\":\"ok\"}"));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.prometheusText()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType(APPLICATION_JSON).result(openApi()));
@@ -91,8 +102,14 @@ public final class IngestServer implements AutoCloseable {
     }
 
     /** Starts the service on the settings' host and port (0: any free port, see {@link #port()}). */
-    public static IngestServer start(IngestSettings settings) {
-        IngestServer server = new IngestServer(settings);
+    public static IngestServer start(IngestSettings settings) throws IOException {
+        return start(settings, Optional.empty());
+    }
+
+    /** Starts the service with the lake's door, when its settings are given. */
+    public static IngestServer start(IngestSettings settings, Optional<LakeDoorSettings> lake) throws IOException {
+        IngestServer server = new IngestServer(settings, lake);
+        lake.ifPresent(l -> LOG.info("ingest: the lake door is open at /v1/lake/ ({})", l));
         server.app.start(settings.host(), settings.port());
         LOG.info("ingest: listening on http://{}:{} for {} ({}), Kafka at {}", settings.host(), server.port(),
                 server.routes.keySet(), settings.apiKeys(), settings.bootstrap());
@@ -267,6 +284,9 @@ public final class IngestServer implements AutoCloseable {
     public void close() {
         app.stop();
         publisher.close();
+        if (lake != null) {
+            lake.close();
+        }
     }
 
     /** The answer to a request that was read: counts, and one result per record in request order. */

@@ -23,7 +23,7 @@ final class CatalogEndpoint implements Endpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_QUERY_LENGTH = 512;
-    private static final List<String> FILTERS = List.of("contentType", "owner", "flow", "zone");
+    private static final List<String> FILTERS = List.of("contentType", "owner", "flow", "zone", "tags");
 
     private final SearchIndex search;
     private final String catalogIndex;
@@ -39,7 +39,7 @@ final class CatalogEndpoint implements Endpoint {
             throw ApiError.notFound("no such resource: /catalog/" + rest + " (search with /catalog?q=...)");
         }
         QueryParams params = QueryParams.parse(rawQuery,
-                Set.of("q", "contentType", "owner", "flow", "zone", "limit", "offset", "after"));
+                Set.of("q", "contentType", "owner", "flow", "zone", "tags", "limit", "offset", "after"));
         int limit = params.limit();
         int offset = params.offset();
         String after = params.optional("after");
@@ -67,7 +67,7 @@ final class CatalogEndpoint implements Endpoint {
             ObjectNode sqs = bool.putArray("must").addObject().putObject("simple_query_string");
             sqs.put("query", q).put("default_operator", "and").put("lenient", true);
             sqs.putArray("fields").add("originalName").add("key").add("objectId").add("owner").add("contentType")
-                    .add("sha256");
+                    .add("sha256").add("tags").add("description").add("uploadId");
         }
         ArrayNode filter = bool.putArray("filter");
         for (String f : FILTERS) {

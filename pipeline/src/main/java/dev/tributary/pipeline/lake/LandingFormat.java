@@ -10,6 +10,7 @@ import dev.tributary.sinks.objectstore.ObjectStore;
 import dev.tributary.events.CatalogEntry;
 import dev.tributary.events.CatalogOperation;
 import dev.tributary.operators.codec.AvroTypes;
+import dev.tributary.operators.lake.UploadSidecar;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -111,11 +112,47 @@ public final class LandingFormat implements BulkFormat<CatalogEntry, FileSourceS
             }
             String contentType = MediaSniffer.contentTypeOf(copy.head(), copy.headLength(), file.getName());
             ContentAddressedStore.Stored stored = ObjectStore.await(rawZoneObjects.put(copy, contentType));
-            return entry.setObjectKey(stored.key()).setContainer(rawZone.toString())
+            applyUploadMetadata(file, stored.sha256(), entry, attributes);
+            return entry.setAttributes(attributes).setObjectKey(stored.key()).setContainer(rawZone.toString())
                     .setContentType(contentType).setSizeBytes(stored.sizeBytes()).setSha256(stored.sha256())
                     .setOperations(List.of(operation(now, true, null))).build();
         } finally {
             Files.deleteIfExists(local);
+        }
+    }
+
+    /**
+     * A file uploaded through the lake door has its metadata beside it ({@link UploadSidecar}, written before the file):
+     * its owner replaces {@link #OWNER}, and its tags, description and upload id become attributes. Metadata for
+     * other bytes (the path was overwritten since) or that cannot be read is not applied, and the attribute
+     * {@code uploadMetadata} says why; the file is catalogued either way.
+     */
+    static void applyUploadMetadata(Path file, String sha256, CatalogEntry.Builder entry, Map<String, String> attributes) {
+        Path sidecarPath = new Path(file.getParent(), UploadSidecar.sidecarName(file.getName()));
+        byte[] json;
+        try {
+            org.apache.flink.core.fs.FileSystem fs = sidecarPath.getFileSystem();
+            if (!fs.exists(sidecarPath)) {
+                return;
+            }
+            try (FSDataInputStream in = fs.open(sidecarPath)) {
+                json = in.readNBytes(UploadSidecar.MAX_BYTES + 1);
+            }
+        } catch (IOException e) {
+            attributes.put("uploadMetadata", "unreadable: " + e.getClass().getSimpleName());
+            return;
+        }
+        try {
+            UploadSidecar upload = UploadSidecar.parse(json);
+            if (!upload.sha256().equals(sha256)) {
+                attributes.put("uploadMetadata", "ignored: it describes other bytes (sha256 " + upload.sha256() + ")");
+                return;
+            }
+            entry.setOwner(upload.owner());
+            attributes.putAll(upload.attributes());
+        } catch (IllegalArgumentException e) {
+            String reason = e.getMessage();
+            attributes.put("uploadMetadata", "invalid: " + (reason.length() > 200 ? reason.substring(0, 200) + "…" : reason));
         }
     }
 

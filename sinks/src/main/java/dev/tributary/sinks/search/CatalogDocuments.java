@@ -47,6 +47,22 @@ public final class CatalogDocuments {
             o.put("at", op.getAt().toEpochMilli());
             o.put("detail", op.getReason() == null ? op.getJob() + "/" + op.getOperator() : op.getReason());
         }
+        // what the lake door's uploader said about the file, searchable (the attributes are kept, not indexed)
+        String uploadId = e.getAttributes().get("uploadId");
+        if (uploadId != null) {
+            doc.put("uploadId", uploadId);
+        }
+        String tags = e.getAttributes().get("tags");
+        if (tags != null && !tags.isEmpty()) {
+            ArrayNode tagArray = doc.putArray("tags");
+            for (String tag : tags.split(",")) {
+                tagArray.add(tag);
+            }
+        }
+        String description = e.getAttributes().get("description");
+        if (description != null) {
+            doc.put("description", description);
+        }
         ObjectNode attributes = doc.putObject("attributes");
         e.getAttributes().forEach(attributes::put);
         doc.put("version", e.getVersion());

@@ -40,6 +40,34 @@ public final class IndexTemplates {
     }
 
     /**
+     * A template shapes only indices created after it; an index that already exists (an upgrade) gets the fields a
+     * newer template added through {@code PUT <patterns>/_mapping}. Adding a field is always allowed; a changed
+     * field's type is not, and is reported (it needs a new index and a reindex), never fatal: documents still index.
+     */
+    private static void addNewFieldsToExistingIndices(SearchHttp http, String name, byte[] template)
+            throws InterruptedException {
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = MAPPER.readTree(template);
+            List<String> patterns = new java.util.ArrayList<>();
+            t.path("index_patterns").forEach(p -> patterns.add(p.asText()));
+            com.fasterxml.jackson.databind.JsonNode mappings = t.path("template").path("mappings");
+            if (patterns.isEmpty() || !mappings.has("properties")) {
+                return;
+            }
+            HttpResponse<byte[]> response = http.send("PUT", "/" + String.join(",", patterns)
+                    + "/_mapping?allow_no_indices=true&expand_wildcards=open", MAPPER.writeValueAsBytes(mappings));
+            if (response.statusCode() >= 300 && response.statusCode() != 404) {
+                LOG.warn("index template {}: existing indices keep their mapping ({}): a changed field needs a new index",
+                        name, BulkResponseParser.requestErrorReason(response.body()));
+            }
+        } catch (IOException e) {
+            LOG.warn("index template {}: existing indices not updated: {}", name, e.toString());
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
      * Puts every named template, retrying transient failures (server starting or briefly away) within the
      * retry policy's duration; a refused template (bad JSON, unknown setting) fails at once.
      */
@@ -56,6 +84,7 @@ public final class IndexTemplates {
                     int status = response.statusCode();
                     if (status >= 200 && status < 300) {
                         LOG.info("index template {} applied", name);
+                        addNewFieldsToExistingIndices(http, name, body);
                         break;
                     }
                     problem = "HTTP " + status + ": " + BulkResponseParser.requestErrorReason(response.body());
