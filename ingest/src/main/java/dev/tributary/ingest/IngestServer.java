@@ -235,27 +235,19 @@ public final class IngestServer implements AutoCloseable {
         try (InputStream in = ctx.bodyInputStream()) {
             if (declared > settings.maxBodyBytes()) {
                 if (declared <= (long) settings.maxBodyBytes() + SWALLOW_BYTES) {
-                    drain(in, declared);
+                    Drain.atMost(in, declared);
                 }
                 throw tooLarge(declared);
             }
             byte[] body = in.readNBytes(settings.maxBodyBytes() + 1);
             if (body.length > settings.maxBodyBytes()) {
-                drain(in, SWALLOW_BYTES);
+                Drain.atMost(in, SWALLOW_BYTES);
                 throw tooLarge(-1);
             }
             return body;
         }
     }
 
-    private static void drain(InputStream in, long atMost) throws IOException {
-        byte[] sink = new byte[64 * 1024];
-        long left = atMost;
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-            left -= n;
-        }
-    }
 
     private RequestRejected tooLarge(long declared) {
         return new RequestRejected(413, RejectReason.OVERSIZED, "the body" + (declared >= 0 ? " of " + declared + " bytes" : "")

@@ -2,6 +2,7 @@ package dev.tributary.ingest.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tributary.ingest.Drain;
 import dev.tributary.operators.assets.MediaSniffer;
 import dev.tributary.operators.assets.ObjectKeys;
 import dev.tributary.operators.assets.Sha256;
@@ -103,19 +104,19 @@ public final class LakeDoor implements AutoCloseable {
         try (InputStream body = ctx.bodyInputStream()) {
             List<String> problems = UploadSidecar.problems(uploadId, owner, name, tags, description);
             if (!problems.isEmpty()) {
-                drain(body, SWALLOW_BYTES);
+                Drain.atMost(body, SWALLOW_BYTES);
                 answer(ctx, 400, "INVALID_METADATA", String.join("; ", problems));
                 return;
             }
             if (!settings.owners().contains(owner)) {
-                drain(body, SWALLOW_BYTES);
+                Drain.atMost(body, SWALLOW_BYTES);
                 answer(ctx, 403, "UNKNOWN_OWNER", "owner '" + owner + "' is not one of the lake's owners " + settings.owners());
                 return;
             }
             long declared = ctx.contentLength();
             if (declared > settings.maxUploadBytes()) {
                 if (declared <= settings.maxUploadBytes() + SWALLOW_BYTES) {
-                    drain(body, declared);
+                    Drain.atMost(body, declared);
                 }
                 answer(ctx, 413, "TOO_LARGE", "the upload of " + declared + " bytes is larger than the limit of "
                         + settings.maxUploadBytes() + " bytes");
@@ -125,7 +126,7 @@ public final class LakeDoor implements AutoCloseable {
             try {
                 Received received = receive(body, file);
                 if (received.size() > settings.maxUploadBytes()) {
-                    drain(body, SWALLOW_BYTES);
+                    Drain.atMost(body, SWALLOW_BYTES);
                     answer(ctx, 413, "TOO_LARGE", "the upload is larger than the limit of " + settings.maxUploadBytes() + " bytes");
                     return;
                 }
@@ -325,14 +326,6 @@ public final class LakeDoor implements AutoCloseable {
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
-    private static void drain(InputStream in, long atMost) throws IOException {
-        byte[] sink = new byte[64 * 1024];
-        long left = atMost;
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-            left -= n;
-        }
-    }
 
     private void answer(Context ctx, int status, String code, String reason) {
         answer(ctx, status, Map.of("code", code, "reason", reason));
