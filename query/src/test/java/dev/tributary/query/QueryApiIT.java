@@ -60,6 +60,7 @@ class QueryApiIT {
     private static final String SCHEMA = "query_it_" + SUFFIX;
     private static final String DEVICES = "devices-query-it-" + SUFFIX;
     private static final String CATALOG = "catalog-query-it-" + SUFFIX;
+    private static final String UPLOAD_ID = "0123456789abcdef0123456789abcdef";
     private static final String DEAD_LETTERS = "dead-letter-query-it-" + SUFFIX;
     private static final String W1 = "2026-11-21T22:00:00Z/PT2M";
     private static final String W2 = "2026-11-21T22:02:00Z/PT2M";
@@ -125,6 +126,7 @@ class QueryApiIT {
         catalogDoc("tributary/edges/e1/assets/a-1/photo.jpg", "photo.jpg", "image/jpeg", 2_000);
         catalogDoc("tributary/assets/sha256/cd34", "Video of a trip", "video/mp4", 3_000);
         catalogDoc("tributary/assets/sha256/ef56", "Photo of a fox", "image/png", 4_000);
+        uploadedCatalogDoc();
 
         deadLetters();
         server = QueryServer.start(new QuerySettings("127.0.0.1", 0, schemaUrl,
@@ -239,7 +241,17 @@ class QueryApiIT {
 
         assertThat(values(ok("/catalog?contentType=video%2Fmp4").get("items"), "originalName"))
                 .containsExactly("Video of a trip");
-        assertThat(ok("/catalog").get("total").asLong()).isEqualTo(4);
+        assertThat(ok("/catalog").get("total").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void uploadsAreFoundByTheirTagsDescriptionAndUploadId() throws Exception {
+        // what the lake door's uploader said, as the lake flow catalogues it (LakeDoorIT covers the way there)
+        assertThat(values(ok("/catalog?tags=river").get("items"), "originalName")).containsExactly("counts.csv");
+        assertThat(values(ok("/catalog?q=bridge").get("items"), "originalName")).containsExactly("counts.csv");
+        assertThat(values(ok("/catalog?q=" + UPLOAD_ID).get("items"), "originalName")).containsExactly("counts.csv");
+        assertThat(values(ok("/catalog?owner=field-team").get("items"), "originalName")).containsExactly("counts.csv");
+        assertThat(ok("/catalog?tags=riv").get("total").asLong()).as("a tag matches whole").isZero();
     }
 
     @Test
@@ -499,6 +511,20 @@ class QueryApiIT {
             }
             ps.executeBatch();
         }
+    }
+
+    /** A file uploaded through the lake door, as the lake flow catalogues it (the sink's own document). */
+    private static void uploadedCatalogDoc() throws Exception {
+        java.time.Instant at = java.time.Instant.ofEpochMilli(500);
+        dev.tributary.events.CatalogEntry entry = dev.tributary.events.CatalogEntry.newBuilder()
+                .setObjectKey("objects/sha256/" + "9".repeat(64)).setContainer("s3://tributary/raw").setContentType("text/csv")
+                .setOwner("field-team").setOriginalName("counts.csv").setSizeBytes(144L).setSha256("9".repeat(64))
+                .setCreatedAt(at).setModifiedAt(at).setVersion(1)
+                .setAttributes(java.util.Map.of("uploadId", UPLOAD_ID, "tags", "river,north", "description",
+                        "Counts at the north bridge", "zone", "raw"))
+                .build();
+        dev.tributary.sinks.search.SearchAction action = dev.tributary.sinks.search.CatalogDocuments.toAction(CATALOG, entry);
+        es("PUT", "/" + CATALOG + "/_doc/" + enc(action.id()) + "?refresh=true", new String(action.source(), StandardCharsets.UTF_8));
     }
 
     private static void catalogDoc(String objectId, String originalName, String contentType, long modifiedAt)
