@@ -17,6 +17,8 @@ final class IngestMetrics {
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> responses = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lakeUploads = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lakeUploadBytes = new ConcurrentHashMap<>();
     private final IntSupplier inFlight;
 
     IngestMetrics(IntSupplier inFlight) {
@@ -39,6 +41,12 @@ final class IngestMetrics {
         add(responses, "status=\"" + status + "\"", 1);
     }
 
+    /** A file the lake door landed, by its owner (refused uploads count in requests by status). */
+    public void lakeUpload(String owner, long bytes) {
+        add(lakeUploads, "owner=\"" + owner + "\"", 1);
+        lakeUploadBytes.computeIfAbsent("owner=\"" + owner + "\"", l -> new LongAdder()).add(bytes);
+    }
+
     long acceptedTotal() {
         return accepted.values().stream().mapToLong(LongAdder::sum).sum();
     }
@@ -49,6 +57,8 @@ final class IngestMetrics {
         counter(out, "tributary_ingest_records_rejected_total", "records refused for their content, by reason code", rejected);
         counter(out, "tributary_ingest_records_failed_total", "valid records Kafka did not take (the client should retry)", failed);
         counter(out, "tributary_ingest_requests_total", "requests answered, by HTTP status", responses);
+        counter(out, "tributary_lake_uploads_total", "files the lake door landed, by owner", lakeUploads);
+        counter(out, "tributary_lake_upload_bytes_total", "bytes the lake door landed, by owner", lakeUploadBytes);
         out.append("# HELP tributary_ingest_records_in_flight records sent to Kafka and not yet acknowledged\n")
                 .append("# TYPE tributary_ingest_records_in_flight gauge\n")
                 .append("tributary_ingest_records_in_flight ").append(inFlight.getAsInt()).append('\n');

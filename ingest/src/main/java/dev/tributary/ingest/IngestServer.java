@@ -68,7 +68,7 @@ public final class IngestServer implements AutoCloseable {
         this.publisher = new KafkaPublisher(settings.kafkaClient(), settings.maxInFlight(), java.time.Duration.ZERO,
                 settings.maxBlock(), settings.deliveryTimeout());
         this.metrics = new IngestMetrics(publisher::inFlight);
-        this.lake = lakeSettings.isPresent() ? new LakeDoor(lakeSettings.get(), metrics::response) : null;
+        this.lake = lakeSettings.isPresent() ? new LakeDoor(lakeSettings.get(), metrics::response, metrics::lakeUpload) : null;
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.startup.showJavalinBanner = false;

@@ -77,11 +77,18 @@ public final class LakeDoor implements AutoCloseable {
     private final LakeDoorSettings settings;
     private final S3Client s3;
     private final IntConsumer responses;
+    private final java.util.function.ObjLongConsumer<String> landed;
     private final Path tempDir;
 
-    public LakeDoor(LakeDoorSettings settings, IntConsumer responses) throws IOException {
+    /**
+     * @param responses told every answer's HTTP status
+     * @param landed    told each landed upload's owner and size
+     */
+    public LakeDoor(LakeDoorSettings settings, IntConsumer responses, java.util.function.ObjLongConsumer<String> landed)
+            throws IOException {
         this.settings = settings;
         this.responses = responses;
+        this.landed = landed;
         this.tempDir = Files.createTempDirectory("tributary-lake-uploads-");
         S3ClientBuilder builder = S3Client.builder().region(Region.US_EAST_1).forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -138,6 +145,7 @@ public final class LakeDoor implements AutoCloseable {
                 UploadSidecar sidecar = new UploadSidecar(uploadId, owner, name, tags, description, received.sha256(),
                         received.size(), contentType, Instant.now());
                 store(sidecar, file);
+                landed.accept(owner, received.size());
                 LOG.info("lake door: upload {} of {} ({} bytes, {}, sha256 {}) for {} landed", uploadId, name,
                         received.size(), contentType, received.sha256(), owner);
                 answer(ctx, 201, describe(sidecar, false));

@@ -123,6 +123,11 @@ class LakeDoorIT {
             assertThat(get(server, "/v1/lake/objects/objects/sha256/" + "0".repeat(64)).statusCode()).isEqualTo(404);
             assertThat(get(server, "/v1/lake/objects/landing/secret.txt").statusCode()).isEqualTo(400);
             assertThat(get(server, "/v1/lake/uploads/" + "f".repeat(32)).statusCode()).isEqualTo(404);
+            String metrics = new String(get(server, "/metrics").body(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("tributary_lake_uploads_total{owner=\"field-team\"} 1",
+                    "tributary_lake_uploads_total{owner=\"biodiversity\"} 1",
+                    "tributary_lake_upload_bytes_total{owner=\"field-team\"} " + photo.length,
+                    "tributary_ingest_requests_total{status=\"413\"} 1", "tributary_ingest_requests_total{status=\"403\"} 1");
             System.out.printf("lake door: 2 uploads landed, stored and catalogued with their owners, tags and descriptions;"
                     + " downloaded by key and by upload id with equal sha256; 6 bad uploads refused (413, 400, 403, 400, 400, 401)%n");
         }

@@ -1,5 +1,7 @@
 package dev.tributary.sinks.assets;
 
+import dev.tributary.operators.assets.Thumbnails;
+
 import dev.tributary.events.AssetAnnounced;
 import dev.tributary.events.AssetState;
 import dev.tributary.events.AssetStatus;
@@ -88,6 +90,9 @@ public final class DownloadFunction extends RichAsyncFunction<AssetAnnounced, Do
                 metrics.succeeded.inc();
                 if (!s.alreadyPresent()) {
                     metrics.bytes.inc(s.sizeBytes());
+                }
+                if (s.thumbnail() != null) {
+                    (Thumbnails.SCALED.equals(s.thumbnail().getKind()) ? metrics.thumbnailsScaled : metrics.thumbnailsPoster).inc();
                 }
             } else {
                 metrics.failed(((DownloadResult.Failed) outcome).reason());

@@ -18,6 +18,9 @@ final class DownloadMetrics {
     final Counter bytes;
     final Counter retries;
     final Histogram latencyMillis;
+    /** Thumbnails made for the broadcast: the image scaled, or a poster (video, other files, undecodable images). */
+    final Counter thumbnailsScaled;
+    final Counter thumbnailsPoster;
     final AtomicInteger inFlight = new AtomicInteger();
     private final Map<FailureReason, Counter> failedByReason = new EnumMap<>(FailureReason.class);
 
@@ -28,6 +31,8 @@ final class DownloadMetrics {
         bytes = group.counter("downloadedBytes");
         retries = group.counter("downloadRetries");
         latencyMillis = group.histogram("downloadLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        thumbnailsScaled = group.counter("thumbnailsScaled");
+        thumbnailsPoster = group.counter("thumbnailsPoster");
         group.gauge("downloadsInFlight", inFlight::get);
         for (FailureReason r : FailureReason.values()) {
             failedByReason.put(r, group.addGroup("reason", r.name()).counter("downloadsFailed"));
