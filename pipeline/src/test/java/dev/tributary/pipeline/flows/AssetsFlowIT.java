@@ -190,6 +190,11 @@ public class AssetsFlowIT {
                     assertThat(b.getSha256()).isEqualTo(Sha256.hex(server.bytesOf(path)));
                     assertThat(b.getObjectKey()).isEqualTo("assets/sha256/" + b.getSha256());
                     assertThat(s3.get(b.getObjectKey()).get()).isEqualTo(server.bytesOf(path));
+                    // the preview that crosses the edge link with it: the image scaled, a poster for anything else
+                    assertThat(b.getThumbnail()).as("thumbnail of %s", good.getKey()).isNotNull();
+                    assertThat(b.getThumbnail().getKind()).as("thumbnail of %s (%s)", good.getKey(), b.getContentType())
+                            .isEqualTo(b.getContentType().startsWith("image/") ? "SCALED" : "POSTER");
+                    assertThat(b.getThumbnail().getData().remaining()).isBetween(1, 24 * 1024);
                 }
                 assertThat(latest.get(flaky)).isNotNull();
                 assertThat(server.hits("/flaky/" + run + ".png")).as("the flaky asset was retried").isGreaterThanOrEqualTo(2);
