@@ -175,6 +175,8 @@ public final class ObservationsBacklogBench {
             Backlog backlog = Backlog.of(n);
             List<ObservationCount> counts = backlog.counts();
             Times plain = loaders(backlog, counts, pgUrl, pgUser, pgPassword, esUrl, "bench_obs_plain_" + run, "-bench-plain-" + run);
+            Times idempotent = loaders(backlog, counts, pgUrl, pgUser, pgPassword, esUrl, "bench_obs_idem_" + run,
+                    "-bench-idem-" + run, true);
             Times job = drain(cluster, backlog, bootstrap, pgUrl, pgUser, pgPassword, esUrl, run);
             String schema = "bench_obs_job_" + run;
             Result result = check(backlog, counts, pgUrl, pgUser, pgPassword, schema, esUrl, "-bench-" + run);
@@ -185,6 +187,9 @@ public final class ObservationsBacklogBench {
             System.out.printf(Locale.ROOT, "plain loaders (COPY + _bulk at once): %9.0f obs/s (%.2f s; COPY %.2f s, _bulk %.2f s)%n",
                     plainRate, plain.whole / 1e9, plain.copy / 1e9, plain.bulk / 1e9);
             System.out.println("  CPU: " + plain.cpu());
+            System.out.printf(Locale.ROOT, "idempotent loaders (COPY to staging + insert new, _bulk): %9.0f obs/s (%.2f s; warehouse %.2f s, _bulk %.2f s)%n",
+                    n / (idempotent.whole / 1e9), idempotent.whole / 1e9, idempotent.copy / 1e9, idempotent.bulk / 1e9);
+            System.out.println("  CPU: " + idempotent.cpu());
             System.out.printf(Locale.ROOT, "job, whole (start to end):            %9.0f obs/s (%.2f s)%n", n / (job.whole / 1e9), job.whole / 1e9);
             System.out.printf(Locale.ROOT, "job, first record to end:             %9.0f obs/s (%.2f s)%n", n / (job.fromFirst / 1e9), job.fromFirst / 1e9);
             System.out.println("  CPU: " + job.cpu());
@@ -192,9 +197,14 @@ public final class ObservationsBacklogBench {
                     100.0 * result.counted / n, result.counted, n, result.countsEqual);
             System.out.printf(Locale.ROOT, "ratio job/plain: %.2f whole job, %.2f from first record (goal >= 0.8)%n",
                     plain.whole / (double) job.whole, plain.whole / (double) job.fromFirst);
+            System.out.printf(Locale.ROOT, "ratio job/idempotent loaders: %.2f whole job, %.2f from first record%n",
+                    idempotent.whole / (double) job.whole, idempotent.whole / (double) job.fromFirst);
             cleanUp(pgUrl, pgUser, pgPassword, esUrl, run);
         }
     }
+
+    /** The idempotent loader's batch, as in the WarehouseSink benchmark. */
+    private static final int UPSERT_BATCH = 5000;
 
     record Times(long whole, long fromFirst, long copy, long bulk, String cpu) {}
 
@@ -203,11 +213,25 @@ public final class ObservationsBacklogBench {
     /** COPY and _bulk of the same rows and documents, at once; the time until both are done. */
     private static Times loaders(Backlog backlog, List<ObservationCount> counts, String pgUrl, String user, String password,
                                  String esUrl, String schema, String indexSuffix) throws Exception {
+        return loaders(backlog, counts, pgUrl, user, password, esUrl, schema, indexSuffix, false);
+    }
+
+    /**
+     * @param idempotent the warehouse side as a loader that survives its own replay must write (COPY into staging, then
+     *                   insert what is new: {@link PlainLoaders#copyThenUpsert}), instead of an append-only COPY; the
+     *                   {@code _bulk} side is idempotent either way (documents by id)
+     */
+    private static Times loaders(Backlog backlog, List<ObservationCount> counts, String pgUrl, String user, String password,
+                                 String esUrl, String schema, String indexSuffix, boolean idempotent) throws Exception {
         String url = WarehouseSinkBench.freshSchema(pgUrl, user, password, schema);
         CpuMeter cpu = new CpuMeter();
         long start = System.nanoTime();
-        CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> unchecked(() ->
-                PlainLoaders.copy(url, user, password, WarehouseTables.OBSERVATIONS, backlog.n(), backlog::observation)
+        CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> unchecked(() -> idempotent
+                ? PlainLoaders.copyThenUpsert(url, user, password, WarehouseTables.OBSERVATIONS, backlog.n(), UPSERT_BATCH,
+                        backlog::observation)
+                        + PlainLoaders.copyThenUpsert(url, user, password, WarehouseTables.OBSERVATION_COUNTS, counts.size(),
+                        UPSERT_BATCH, i -> counts.get((int) i))
+                : PlainLoaders.copy(url, user, password, WarehouseTables.OBSERVATIONS, backlog.n(), backlog::observation)
                         + PlainLoaders.copy(url, user, password, WarehouseTables.OBSERVATION_COUNTS, counts.size(),
                         i -> counts.get((int) i))));
         CompletableFuture<Long> bulk = CompletableFuture.supplyAsync(() -> unchecked(() ->
@@ -431,7 +455,8 @@ public final class ObservationsBacklogBench {
 
     private static void cleanUp(String pgUrl, String user, String password, String esUrl, String run) throws Exception {
         try (Connection c = DriverManager.getConnection(pgUrl, user, password); Statement s = c.createStatement()) {
-            for (String schema : List.of("bench_obs_plain_w" + run, "bench_obs_plain_" + run, "bench_obs_job_w" + run, "bench_obs_job_" + run)) {
+            for (String schema : List.of("bench_obs_plain_w" + run, "bench_obs_plain_" + run, "bench_obs_idem_" + run,
+                    "bench_obs_job_w" + run, "bench_obs_job_" + run)) {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         }
