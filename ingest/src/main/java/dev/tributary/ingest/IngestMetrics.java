@@ -37,12 +37,12 @@ final class IngestMetrics {
         add(failed, "type=\"" + type + "\"", n);
     }
 
-    public void response(int status) {
+    void response(int status) {
         add(responses, "status=\"" + status + "\"", 1);
     }
 
     /** A file the lake door landed, by its owner (refused uploads count in requests by status). */
-    public void lakeUpload(String owner, long bytes) {
+    void lakeUpload(String owner, long bytes) {
         add(lakeUploads, "owner=\"" + owner + "\"", 1);
         lakeUploadBytes.computeIfAbsent("owner=\"" + owner + "\"", l -> new LongAdder()).add(bytes);
     }

@@ -17,7 +17,11 @@ import java.util.Optional;
  */
 final class CatalogView {
 
-    /** One tile. {@code thumbnailVersion} changes when the thumbnail does (a cache key); null when there is none. */
+    /**
+     * One tile. {@code thumbnailVersion} changes when the thumbnail does (a cache key); null when there is none. It is
+     * the asset's sha256: HQ makes the thumbnail from the asset's bytes alone, so other bytes are the only way to
+     * another thumbnail, and hashing every thumbnail at every refresh is not needed.
+     */
     record Tile(String assetId, String title, String mediaType, long sizeBytes, String status, String updatedAt,
                 String thumbnailVersion) {}
 
@@ -35,7 +39,7 @@ final class CatalogView {
     static List<Tile> tiles(Connection c, int limit) throws SQLException {
         List<Tile> tiles = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement("SELECT asset_id, title, media_type, size_bytes, status, updated_at,"
-                + " CASE WHEN thumbnail IS NULL THEN NULL ELSE md5(thumbnail) END"
+                + " CASE WHEN thumbnail IS NULL THEN NULL ELSE sha256 END"
                 + " FROM edge_assets ORDER BY updated_at DESC, asset_id LIMIT ?")) {
             st.setInt(1, Math.min(limit, MAX_TILES));
             try (ResultSet rs = st.executeQuery()) {

@@ -61,6 +61,8 @@ public final class EdgeConsole implements AutoCloseable {
     private final LinkMonitor link;
     private final ObjectStore store;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final RequestPublisher publisher;
+    private final OutboxSync sync;
     private final ScheduledExecutorService background;
     private final AtomicReference<Map<String, Object>> lastSync = new AtomicReference<>(Map.of("at", "never"));
     private final AtomicReference<Map<String, Object>> lastPublish = new AtomicReference<>(Map.of("at", "never"));
@@ -74,6 +76,9 @@ public final class EdgeConsole implements AutoCloseable {
         this.store = ObjectStoreConfig.s3(settings.s3Bucket(), settings.s3Endpoint(), "us-east-1", true,
                 settings.s3AccessKey(), settings.s3SecretKey()).open();
         this.producer = settings.publishEvery().isZero() ? null : producer(settings.kafkaBootstrap());
+        this.publisher = producer == null ? null
+                : new RequestPublisher(producer, settings.requestsTopic(), settings.edgeId(), Clock.systemUTC());
+        this.sync = new OutboxSync(store, settings.outbox(), settings.edgeId());
         this.background = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "edge-console-background");
             t.setDaemon(true);
@@ -216,8 +221,7 @@ public final class EdgeConsole implements AutoCloseable {
 
     private void publishOnce() {
         try (Connection c = pool.getConnection()) {
-            int sent = new RequestPublisher(producer, settings.requestsTopic(), settings.edgeId(), Clock.systemUTC())
-                    .publishBatch(c, PUBLISH_BATCH);
+            int sent = publisher.publishBatch(c, PUBLISH_BATCH);
             if (sent > 0) {
                 LOG.info("edge console: published {} request(s) to {}", sent, settings.requestsTopic());
                 lastPublish.set(Map.of("at", Instant.now().toString(), "published", sent));
@@ -230,7 +234,7 @@ public final class EdgeConsole implements AutoCloseable {
 
     private synchronized Map<String, Object> syncNow() throws Exception {
         try (Connection c = pool.getConnection()) {
-            OutboxSync.Result r = new OutboxSync(store, settings.outbox(), settings.edgeId()).run(c);
+            OutboxSync.Result r = sync.run(c);
             Map<String, Object> result = Map.of("at", Instant.now().toString(), "copied", r.copied(),
                     "alreadyLocal", r.alreadyLocal(), "notDeliveredYet", r.notDeliveredYet());
             if (r.copied() > 0) {
